@@ -1,0 +1,3 @@
+from mlsd_coach.cli.main import main
+
+main()

@@ -1,0 +1,79 @@
+"""`mlsd`: the top-level app and the one error boundary that maps errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlsd_coach import __version__
+from mlsd_coach.cli import cases
+from mlsd_coach.cli.state import state
+from mlsd_coach.errors import ExitCode, MlsdError
+
+app = typer.Typer(
+    name="mlsd",
+    help="Practise machine-learning system design interviews in your terminal, with honest, "
+    "explainable feedback on your own answers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(cases.app, name="cases")
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        typer.echo(f"mlsd {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    cases_dir: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--cases-dir",
+            help="Add a directory of your own case studies (repeatable; MLSD_CASES_DIR adds more).",
+            metavar="DIR",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", help="Show the version and exit.", callback=_print_version, is_eager=True),
+    ] = False,
+) -> None:
+    state(ctx).cases_dirs = list(cases_dir or [])
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; no Python traceback reaches the user unless MLSD_DEBUG=1."""
+    try:
+        app(args=argv, prog_name="mlsd")
+    except MlsdError as err:
+        if os.environ.get("MLSD_DEBUG") == "1":
+            import traceback
+
+            traceback.print_exc()
+        _fail(str(err), err.exit_code)
+    except KeyboardInterrupt:
+        _fail("interrupted", ExitCode.INTERRUPTED)
+    except Exception as err:
+        if os.environ.get("MLSD_DEBUG") == "1":
+            raise
+        _fail(
+            f"unexpected {type(err).__name__}: {err} (run again with MLSD_DEBUG=1 to see the traceback)",
+            ExitCode.FAILURE,
+        )
+
+
+def _fail(message: str, code: int) -> None:
+    from mlsd_coach.cli.output import print_error
+
+    print_error(message)
+    sys.exit(code)

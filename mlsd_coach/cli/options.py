@@ -1,0 +1,17 @@
+"""Options shared by several commands."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+FrameworkOption = Annotated[
+    str,
+    typer.Option(
+        "--framework",
+        "-f",
+        help="Interview framework: 7 (7-step, default) or 4 (4-step).",
+        metavar="7|4",
+    ),
+]

@@ -1,0 +1,54 @@
+"""What the top-level options decide, shared by every command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from mlsd_coach import paths
+
+if TYPE_CHECKING:
+    from mlsd_coach.content.catalog import Catalog
+    from mlsd_coach.content.registry import Library
+
+
+@dataclass
+class AppState:
+    cases_dirs: list[Path] = field(default_factory=list)
+
+    @property
+    def user_dirs(self) -> list[Path]:
+        return [*paths.user_cases_dirs_from_env(), *self.cases_dirs]
+
+    @cached_property
+    def library(self) -> Library:
+        """Every framework and case, validated (imports pydantic: use only where needed)."""
+        from mlsd_coach.content.registry import load_library
+
+        library = load_library(self.user_dirs)
+        _warn_skipped(str(problem) for problem in library.problems)
+        return library
+
+    def catalog(self) -> Catalog:
+        """Summaries of every valid case; fast, from a cache while no content file changes."""
+        from mlsd_coach.content.catalog import load_catalog
+
+        catalog = load_catalog(self.user_dirs)
+        _warn_skipped(catalog.problems)
+        return catalog
+
+
+def _warn_skipped(problems) -> None:
+    for problem in problems:
+        typer.echo(f"warning: skipped {problem}", err=True)
+
+
+def state(ctx: typer.Context) -> AppState:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppState):
+        root.obj = AppState()
+    return root.obj

@@ -1,0 +1,97 @@
+"""A cached summary of the case library, so `mlsd cases list` need not parse and validate
+every YAML file on every run.
+
+The cache is keyed on the path, size and modification time of every content file (built-in
+and user) and on the mlsd version: any change to any of them re-validates everything. It
+lives in `home()/cache/`; if that cannot be written, the catalog is simply built each time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from mlsd_coach import __version__, paths
+
+CATALOG_FILE = "catalog.json"
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    id: str
+    title: str
+    difficulty: str
+    tags: list[str]
+    builtin: bool
+    path: str
+
+
+@dataclass(frozen=True)
+class Catalog:
+    cases: list[CaseSummary]
+    problems: list[str]
+
+
+def load_catalog(user_dirs: Iterable[Path]) -> Catalog:
+    user_dirs = list(user_dirs)
+    key = _fingerprint(user_dirs)
+    cache_path = paths.home() / "cache" / CATALOG_FILE
+    cached = _read(cache_path, key)
+    if cached is not None:
+        return cached
+    catalog = _build(user_dirs)
+    _write(cache_path, key, catalog)
+    return catalog
+
+
+def _build(user_dirs: list[Path]) -> Catalog:
+    from mlsd_coach.content.registry import load_library
+
+    library = load_library(user_dirs)
+    cases = [
+        CaseSummary(e.case.id, e.case.title, e.case.difficulty, list(e.case.tags), e.builtin, str(e.path))
+        for e in sorted(library.cases.values(), key=lambda e: e.case.id)
+    ]
+    return Catalog(cases, [str(p) for p in library.problems])
+
+
+def _fingerprint(user_dirs: list[Path]) -> list[object]:
+    files: list[Path] = [paths.rubrics_dir() / name for name in ("seven-step.yaml", "four-step.yaml")]
+    directories = [paths.builtin_cases_dir(), *user_dirs]
+    entries: list[object] = [__version__, [str(d) for d in directories]]
+    for directory in directories:
+        try:
+            files.extend(sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml")))
+        except OSError:
+            entries.append([str(directory), "missing"])
+    for file in files:
+        try:
+            stat = file.stat()
+            entries.append([str(file), stat.st_size, stat.st_mtime_ns])
+        except OSError:
+            entries.append([str(file), "missing"])
+    return entries
+
+
+def _read(cache_path: Path, key: list[object]) -> Catalog | None:
+    try:
+        data = json.loads(cache_path.read_text(encoding="utf-8"))
+        if data["key"] != key:
+            return None
+        return Catalog([CaseSummary(**c) for c in data["cases"]], list(data["problems"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _write(cache_path: Path, key: list[object], catalog: Catalog) -> None:
+    payload = {"key": key, "cases": [asdict(c) for c in catalog.cases], "problems": catalog.problems}
+    try:
+        cache_path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = cache_path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(payload), encoding="utf-8")
+        os.replace(temporary, cache_path)
+    except OSError:
+        pass

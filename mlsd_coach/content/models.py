@@ -1,0 +1,384 @@
+"""Pydantic models for every content file: frameworks (`rubrics/`) and case studies.
+
+Unknown keys are rejected everywhere, so a typo in a YAML file is an error rather than a
+silently ignored field. Checks that need more than one field (cross-references, sums) live
+in the model validators at the bottom of each model; checks that need both a case and a
+framework live in `content.crossref`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+SEVEN_STEP_IDS: tuple[str, ...] = (
+    "requirements",
+    "framing",
+    "data",
+    "model",
+    "evaluation",
+    "serving",
+    "monitoring",
+)
+FOUR_STEP_IDS: tuple[str, ...] = ("scope", "architecture", "modeling", "scaling")
+SIGNAL_IDS: tuple[str, ...] = (
+    "problem-navigation",
+    "solution-design",
+    "ml-depth",
+    "production-readiness",
+    "communication",
+)
+LEVEL_NAMES: tuple[str, ...] = (
+    "strong no hire",
+    "no hire",
+    "lean no hire",
+    "lean hire",
+    "hire",
+    "strong hire",
+)
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+SignalId = Literal[
+    "problem-navigation", "solution-design", "ml-depth", "production-readiness", "communication"
+]
+SevenStepId = Literal["requirements", "framing", "data", "model", "evaluation", "serving", "monitoring"]
+
+
+class LocatedError(ValueError):
+    """A cross-field problem that knows which key, below the model, it is about."""
+
+    def __init__(self, message: str, *location: str | int) -> None:
+        super().__init__(message)
+        self.location = location
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _unique(ids: list[str], what: str, key: str) -> None:
+    seen: set[str] = set()
+    for index, item_id in enumerate(ids):
+        if item_id in seen:
+            raise LocatedError(f"duplicate {what} id '{item_id}'", key, index, "id")
+        seen.add(item_id)
+
+
+class Concept(Strict):
+    """One idea an answer can show, with every way people write it.
+
+    `name` is the canonical phrase; `aliases` hold synonyms, abbreviations (CTR, ANN) and
+    spelling variants. Matching ignores case, plural/simple inflection and hyphen/space
+    differences, so `aliases` need not repeat those.
+    """
+
+    name: Text
+    aliases: list[Text] = Field(default_factory=list)
+
+    def phrases(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class RubricItem(Strict):
+    """A thing a strong answer does, scored 0-1 from the evidence found for it."""
+
+    id: Slug
+    title: Text
+    weight: float = Field(gt=0, le=5)
+    signal: SignalId
+    strong_answer: Text
+    concepts: list[Concept] = Field(min_length=1)
+    min_concepts: int = Field(default=1, ge=1)
+    needs_depth: bool = False
+    why: Text
+    feedback: Text
+
+    @model_validator(mode="after")
+    def _min_concepts_reachable(self) -> RubricItem:
+        if self.min_concepts > len(self.concepts):
+            raise ValueError(
+                f"min_concepts is {self.min_concepts} but only {len(self.concepts)} concepts are listed"
+            )
+        return self
+
+
+class CaseRubricItem(RubricItem):
+    step: SevenStepId
+
+
+class Mistake(Strict):
+    """A common mistake: found when every `when_all` concept occurs in one sentence and none
+    of the `unless` concepts does (so "accuracy is misleading here" is not the mistake)."""
+
+    id: Slug
+    step: SevenStepId
+    title: Text
+    when_all: list[Concept] = Field(min_length=1)
+    unless: list[Concept] = Field(default_factory=list)
+    penalty: float = Field(gt=0, le=0.5, description="fraction of the step score removed")
+    explanation: Text
+
+
+class Probe(Strict):
+    id: Slug
+    step: SevenStepId
+    question: Text
+    targets: list[Slug] = Field(min_length=1, description="ids of rubric items this probe tests")
+
+
+class Fact(Strict):
+    """What the interviewer says when a clarifying question matches `patterns`."""
+
+    id: Slug
+    topic: Text
+    patterns: list[Text] = Field(min_length=2)
+    answer: Text
+
+
+class ScaleNumber(Strict):
+    name: Text
+    value: Text
+
+
+class Reference(Strict):
+    title: Text
+    author: Text
+    year: int | None = Field(default=None, ge=1950, le=2100)
+    url: str | None = None
+    note: str | None = None
+
+
+class Funnel(Strict):
+    input: int = Field(ge=1, description="items entering the stage")
+    output: int = Field(ge=1, description="items leaving the stage")
+
+    @model_validator(mode="after")
+    def _narrows(self) -> Funnel:
+        if self.output > self.input:
+            raise ValueError(f"output ({self.output}) is larger than input ({self.input})")
+        return self
+
+
+ComponentKind = Literal["source", "stage", "store", "service", "model", "job", "log", "client"]
+
+
+class Component(Strict):
+    id: Slug
+    name: Text
+    kind: ComponentKind
+    track: Literal["online", "offline"]
+    purpose: Text
+    inputs: list[Text] = Field(default_factory=list)
+    outputs: list[Text] = Field(default_factory=list)
+    model: str | None = None
+    latency_ms: float | None = Field(default=None, gt=0)
+    funnel: Funnel | None = None
+    step: SevenStepId
+    trade_off: Text
+    failure_modes: list[Text] = Field(default_factory=list)
+    technologies: list[Text] = Field(default_factory=list)
+    implementation: str | None = Field(
+        default=None, description="module of the reference pipeline that implements it"
+    )
+
+    @model_validator(mode="after")
+    def _stage_has_budget(self) -> Component:
+        if self.kind == "stage" and self.track == "online" and self.latency_ms is None:
+            raise ValueError(f"online stage '{self.id}' needs latency_ms")
+        return self
+
+
+class Flow(Strict):
+    source: Slug = Field(alias="from")
+    target: Slug = Field(alias="to")
+    label: str | None = None
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Blueprint(Strict):
+    title: Text
+    summary: Text
+    latency_budget_ms: float = Field(gt=0, description="end-to-end online budget")
+    components: list[Component] = Field(min_length=3)
+    flows: list[Flow] = Field(min_length=2)
+
+    def online_stages(self) -> list[Component]:
+        return [c for c in self.components if c.kind == "stage" and c.track == "online"]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Blueprint:
+        ids = [c.id for c in self.components]
+        _unique(ids, "component", "components")
+        known = set(ids)
+        for index, flow in enumerate(self.flows):
+            for key, end in (("from", flow.source), ("to", flow.target)):
+                if end not in known:
+                    raise LocatedError(f"names unknown component '{end}'", "flows", index, key)
+        total = sum(c.latency_ms or 0 for c in self.online_stages())
+        if total > self.latency_budget_ms:
+            raise LocatedError(
+                f"online stage latencies sum to {total:g} ms, over the {self.latency_budget_ms:g} ms budget",
+                "latency_budget_ms",
+            )
+        return self
+
+
+class CaseStudy(Strict):
+    id: Slug
+    title: Text
+    difficulty: Literal["easy", "medium", "hard"]
+    tags: list[Slug] = Field(min_length=1)
+    summary: Text
+    prompt: Text
+    latency_budget_ms: float = Field(gt=0)
+    scale: list[ScaleNumber] = Field(min_length=3)
+    facts: list[Fact] = Field(min_length=10)
+    rubric: list[CaseRubricItem] = Field(min_length=1)
+    probes: list[Probe] = Field(min_length=1)
+    mistakes: list[Mistake] = Field(min_length=1)
+    model_answer: dict[SevenStepId, Text]
+    blueprint: Blueprint
+    references: list[Reference] = Field(min_length=2)
+
+    def items_for(self, step: str) -> list[CaseRubricItem]:
+        return [item for item in self.rubric if item.step == step]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CaseStudy:
+        _unique([f.id for f in self.facts], "fact", "facts")
+        _unique([i.id for i in self.rubric], "rubric item", "rubric")
+        _unique([p.id for p in self.probes], "probe", "probes")
+        _unique([m.id for m in self.mistakes], "mistake", "mistakes")
+        items = {i.id: i for i in self.rubric}
+        for index, probe in enumerate(self.probes):
+            for position, target in enumerate(probe.targets):
+                if target not in items:
+                    raise LocatedError(
+                        f"probe '{probe.id}' targets unknown rubric item '{target}'",
+                        "probes",
+                        index,
+                        "targets",
+                        position,
+                    )
+        missing = [s for s in SEVEN_STEP_IDS if s not in self.model_answer]
+        if missing:
+            raise LocatedError(f"no text for step(s): {', '.join(missing)}", "model_answer")
+        if self.blueprint.latency_budget_ms > self.latency_budget_ms:
+            raise LocatedError(
+                f"{self.blueprint.latency_budget_ms:g} ms exceeds the case's {self.latency_budget_ms:g} ms",
+                "blueprint",
+                "latency_budget_ms",
+            )
+        return self
+
+
+class FrameworkStep(Strict):
+    id: Slug
+    number: int = Field(ge=1)
+    title: Text
+    aliases: list[Text] = Field(default_factory=list, description="other headings that name it")
+    goal: Text
+    guidance: list[Text] = Field(min_length=2)
+    minutes: float = Field(gt=0)
+    covers: list[SevenStepId] = Field(min_length=1, description="7-step ids this step spans")
+    rubric: list[RubricItem] = Field(min_length=1)
+
+
+class Level(Strict):
+    name: Literal["strong no hire", "no hire", "lean no hire", "lean hire", "hire", "strong hire"]
+    min_score: float = Field(ge=0, le=100)
+    meaning: Text
+
+
+class Signal(Strict):
+    id: SignalId
+    title: Text
+    description: Text
+
+
+class Framework(Strict):
+    id: Literal["seven-step", "four-step"]
+    title: Text
+    short_name: Literal["7-step", "4-step"]
+    summary: Text
+    total_minutes: float = Field(gt=0)
+    steps: list[FrameworkStep]
+    signals: list[Signal]
+    levels: list[Level]
+    references: list[Reference] = Field(default_factory=list)
+
+    def step(self, step_id: str) -> FrameworkStep:
+        for step in self.steps:
+            if step.id == step_id:
+                return step
+        raise KeyError(step_id)
+
+    def step_for_seven(self, seven_step_id: str) -> FrameworkStep:
+        """The step of this framework in which a 7-step step's material is discussed."""
+        for step in self.steps:
+            if seven_step_id in step.covers:
+                return step
+        raise KeyError(seven_step_id)
+
+    def level_for(self, score: float) -> str:
+        chosen = self.levels[0].name
+        for level in self.levels:
+            if score >= level.min_score:
+                chosen = level.name
+        return chosen
+
+    @field_validator("levels")
+    @classmethod
+    def _levels_ordered(cls, levels: list[Level]) -> list[Level]:
+        names = [level.name for level in levels]
+        if tuple(names) != LEVEL_NAMES:
+            raise ValueError(f"levels must be, in order: {', '.join(LEVEL_NAMES)}")
+        thresholds = [level.min_score for level in levels]
+        if thresholds[0] != 0 or any(b <= a for a, b in zip(thresholds, thresholds[1:], strict=False)):
+            raise ValueError("min_score must start at 0 and rise strictly from level to level")
+        return levels
+
+    @field_validator("signals")
+    @classmethod
+    def _all_signals(cls, signals: list[Signal]) -> list[Signal]:
+        if sorted(s.id for s in signals) != sorted(SIGNAL_IDS):
+            raise ValueError(f"signals must be exactly: {', '.join(SIGNAL_IDS)}")
+        return signals
+
+    @model_validator(mode="after")
+    def _steps_match(self) -> Framework:
+        expected = SEVEN_STEP_IDS if self.id == "seven-step" else FOUR_STEP_IDS
+        ids = tuple(step.id for step in self.steps)
+        if ids != expected:
+            raise ValueError(f"steps must be, in order: {', '.join(expected)} (got {', '.join(ids)})")
+        numbers = [step.number for step in self.steps]
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError("step numbers must be 1, 2, 3, ... in order")
+        covered = [seven for step in self.steps for seven in step.covers]
+        if sorted(covered) != sorted(SEVEN_STEP_IDS):
+            raise ValueError("steps must cover each 7-step id exactly once")
+        minutes = sum(step.minutes for step in self.steps)
+        if abs(minutes - self.total_minutes) > 0.01:
+            raise ValueError(f"step minutes sum to {minutes:g}, not total_minutes {self.total_minutes:g}")
+        seen: set[str] = set()
+        for step_index, step in enumerate(self.steps):
+            for item_index, item in enumerate(step.rubric):
+                if item.id in seen:
+                    raise LocatedError(
+                        f"duplicate rubric item id '{item.id}'",
+                        "steps",
+                        step_index,
+                        "rubric",
+                        item_index,
+                        "id",
+                    )
+                seen.add(item.id)
+        return self
+
+
+class Glossary(Strict):
+    """Groups of terms that mean the same thing (an abbreviation and its expansions)."""
+
+    groups: list[Annotated[list[Text], Field(min_length=2)]] = Field(min_length=1)

@@ -1,0 +1,137 @@
+"""The content library: both frameworks and every case study, built-in and the user's.
+
+Built-in content that fails validation is an error (a broken install); a broken user file
+is reported as a problem and skipped, so the built-ins still load.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mlsd_coach import paths
+from mlsd_coach.content.crossref import check_case
+from mlsd_coach.content.loader import load_case, load_framework, load_model
+from mlsd_coach.content.models import CaseStudy, Framework, Glossary
+from mlsd_coach.content.problems import ContentError, ContentProblem
+from mlsd_coach.errors import BadInputError
+
+FRAMEWORK_FILES = {"seven-step": "seven-step.yaml", "four-step": "four-step.yaml"}
+_FRAMEWORK_NAMES = {
+    "7": "seven-step",
+    "7-step": "seven-step",
+    "seven-step": "seven-step",
+    "seven": "seven-step",
+    "4": "four-step",
+    "4-step": "four-step",
+    "four-step": "four-step",
+    "four": "four-step",
+}
+
+
+def framework_id(name: str) -> str:
+    """`7`, `7-step` or `seven-step` -> `seven-step` (likewise for 4)."""
+    try:
+        return _FRAMEWORK_NAMES[name.strip().lower()]
+    except KeyError:
+        raise BadInputError(f"unknown framework '{name}'; use 7 (the default) or 4") from None
+
+
+@dataclass(frozen=True)
+class CaseEntry:
+    case: CaseStudy
+    path: Path
+    builtin: bool
+
+
+@dataclass
+class Library:
+    frameworks: dict[str, Framework]
+    cases: dict[str, CaseEntry] = field(default_factory=dict)
+    problems: list[ContentProblem] = field(default_factory=list)
+
+    def framework(self, name: str) -> Framework:
+        return self.frameworks[framework_id(name)]
+
+    def case(self, case_id: str) -> CaseStudy:
+        entry = self.cases.get(case_id)
+        if entry is None:
+            raise BadInputError(unknown_case_message(case_id, self.cases))
+        return entry.case
+
+
+def unknown_case_message(case_id: str, known: Iterable[str]) -> str:
+    known = sorted(known)
+    close = difflib.get_close_matches(case_id, known, n=3, cutoff=0.5)
+    options = ", ".join(close[:-1]) + " or " + close[-1] if len(close) > 1 else "".join(close)
+    hint = f"did you mean {options}?" if close else f"known cases: {', '.join(known)}"
+    return f"unknown case '{case_id}'; {hint} (`mlsd cases list` shows them all)"
+
+
+def load_frameworks() -> dict[str, Framework]:
+    frameworks: dict[str, Framework] = {}
+    problems: list[ContentProblem] = []
+    for framework_name, filename in FRAMEWORK_FILES.items():
+        try:
+            frameworks[framework_name] = load_framework(paths.rubrics_dir() / filename)
+        except ContentError as err:
+            problems.extend(err.problems)
+    if problems:
+        raise ContentError(problems)
+    return frameworks
+
+
+def load_glossary() -> Glossary:
+    return load_model(paths.rubrics_dir() / "glossary.yaml", Glossary)
+
+
+def case_files(directory: Path) -> list[Path]:
+    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_library(user_dirs: Iterable[Path] = ()) -> Library:
+    library = Library(frameworks=load_frameworks())
+    frameworks = list(library.frameworks.values())
+    builtin_problems: list[ContentProblem] = []
+    for path in case_files(paths.builtin_cases_dir()):
+        builtin_problems.extend(_add_case(library, path, frameworks, builtin=True))
+    if builtin_problems:
+        raise ContentError(builtin_problems)
+    for directory in user_dirs:
+        if not directory.is_dir():
+            library.problems.append(ContentProblem(directory, None, None, "case directory does not exist"))
+            continue
+        for path in case_files(directory):
+            library.problems.extend(_add_case(library, path, frameworks, builtin=False))
+    return library
+
+
+def load_checked_case(
+    path: Path, frameworks: list[Framework]
+) -> tuple[CaseStudy | None, list[ContentProblem]]:
+    """A case file's model and every problem in it; the model is None unless it is valid."""
+    try:
+        case = load_case(path)
+    except ContentError as err:
+        return None, err.problems
+    problems = check_case(path, case, frameworks)
+    return (None if problems else case), problems
+
+
+def _add_case(
+    library: Library, path: Path, frameworks: list[Framework], *, builtin: bool
+) -> list[ContentProblem]:
+    case, problems = load_checked_case(path, frameworks)
+    if case is None:
+        return problems
+    existing = library.cases.get(case.id)
+    if existing is not None:
+        return [
+            ContentProblem(
+                path, None, "id", f"case '{case.id}' is already defined in {existing.path}; skipped"
+            )
+        ]
+    library.cases[case.id] = CaseEntry(case, path, builtin)
+    return []

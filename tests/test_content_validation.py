@@ -1,0 +1,201 @@
+"""Every class of content error, from a real bad file, reads `path:line: field: problem`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+
+TINY = DATA / "cases" / "tiny-case.yaml"
+
+
+def bad_copy(tmp_path: Path, old: str, new: str, name: str = "bad.yaml") -> Path:
+    text = TINY.read_text(encoding="utf-8")
+    assert old in text, f"fixture no longer contains {old!r}"
+    path = tmp_path / name
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, fragment: str) -> int:
+    """The last line that contains `fragment`."""
+    numbers = [
+        n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1) if fragment in line
+    ]
+    assert numbers, f"{fragment!r} not in {path}"
+    return numbers[-1]
+
+
+def test_the_tiny_fixture_is_valid(mlsd):
+    result = mlsd("cases", "validate", str(TINY))
+    assert result.exit_code == 0, result.stderr
+    assert "ok:" in result.stdout and "tiny-case" in result.stdout
+
+
+# (what to replace, replacement, expected field, expected message, fragment on the reported line)
+BAD_FILES = [
+    (
+        "    weight: 2\n",
+        "    wieght: 2\n",
+        "rubric[0].wieght",
+        "unknown key; did you mean 'weight'?",
+        "wieght",
+    ),
+    (
+        "difficulty: easy",
+        "difficulty: trivial",
+        "difficulty",
+        "Input should be 'easy', 'medium' or 'hard'",
+        "trivial",
+    ),
+    ("    weight: 2\n", "    weight: -1\n", "rubric[0].weight", "greater than 0", "weight: -1"),
+    ("summary: Recommend", "summery: Recommend", "summery", "did you mean 'summary'?", "summery"),
+    ("targets: [ndcg]", "targets: [ndgc]", "probes[1].targets[0]", "unknown rubric item 'ndgc'", "ndgc"),
+    ("  - id: drift\n", "  - id: cache\n", "rubric[6].id", "duplicate rubric item id 'cache'", "- id: cache"),
+    (
+        "latency_ms: 60",
+        "latency_ms: 160",
+        "blueprint.latency_budget_ms",
+        "over the 150 ms budget",
+        "latency_budget_ms: 150",
+    ),
+    (
+        "{from: retrieval, to: ranking}",
+        "{from: retrieval, to: rankng}",
+        "blueprint.flows[1].to",
+        "unknown component",
+        "rankng",
+    ),
+    (
+        "    step: monitoring\n    title: Watches",
+        "    step: alerting\n    title: Watches",
+        "rubric[6].step",
+        "Input should be",
+        "step: alerting",
+    ),
+    ("summary: Recommend", "title: Again\nsummary: Recommend", "title", "key appears twice", "title: Again"),
+    (
+        "difficulty: easy",
+        "difficulty: !!python/object/apply:os.system [echo hi]",
+        None,
+        "!!python/object/apply:os.system is not allowed",
+        "python/object",
+    ),
+    (
+        "  - id: why-return\n    step: requirements",
+        "  - id: why-return\n    step: data",
+        "probes[0].targets",
+        "an item of step 'requirements'",
+        "targets: [return-rate]",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "field", "message", "fragment"), BAD_FILES, ids=[b[2] or b[3] for b in BAD_FILES]
+)
+def test_bad_file_is_reported_with_its_line(mlsd, tmp_path, old, new, field, message, fragment):
+    path = bad_copy(tmp_path, old, new)
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert "Traceback" not in result.stderr
+    expected_line = line_of(path, fragment)
+    prefix = f"{path}:{expected_line}: " + (f"{field}: " if field else "")
+    lines = [line for line in result.stderr.splitlines() if line.startswith(prefix)]
+    assert lines, f"no line starting {prefix!r} in:\n{result.stderr}"
+    assert any(message in line for line in lines), result.stderr
+
+
+def test_a_yaml_syntax_error_names_where_it_was_noticed_and_where_it_starts(mlsd, tmp_path):
+    path = bad_copy(tmp_path, "title: Tiny news recommender", "title: [unclosed")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert (
+        f"{path}:4: YAML syntax: did not find expected ',' or ']' "
+        "(while parsing a flow sequence that starts on line 3)" in result.stderr
+    )
+
+
+def test_a_missing_required_key_is_named(mlsd, tmp_path):
+    path = bad_copy(tmp_path, "latency_budget_ms: 200\n", "")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:2: latency_budget_ms: required key is missing" in result.stderr
+
+
+def test_every_invalid_file_is_reported_at_once(mlsd, tmp_path):
+    first = bad_copy(tmp_path, "difficulty: easy", "difficulty: trivial", "one.yaml")
+    second = bad_copy(tmp_path, "summary: Recommend", "summery: Recommend", "two.yaml")
+    shutil.copy(TINY, tmp_path / "three.yaml")
+    result = mlsd("cases", "validate", str(tmp_path))
+    assert result.exit_code == 2
+    assert str(first) in result.stderr and str(second) in result.stderr
+    assert "ok: " in result.stdout and "three.yaml" in result.stdout
+    assert "2 of 3 file(s) invalid" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"\xff\xfe\x00binary", "not UTF-8 text"),
+        (b"- just\n- a list\n", "expected a mapping of keys at the top level"),
+        (b"id: x\n" + b"# padding\n" * 110_000, "capped at 1 MB"),
+    ],
+    ids=["empty", "binary", "not-a-mapping", "too-large"],
+)
+def test_unreadable_files_are_rejected(mlsd, tmp_path, content, message):
+    path = tmp_path / "case.yaml"
+    path.write_bytes(content)
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert re.search(rf"^{re.escape(str(path))}(:\d+)?: .*{re.escape(message)}", result.stderr, re.M), (
+        result.stderr
+    )
+
+
+def test_a_missing_file_is_one_clear_line(mlsd, tmp_path):
+    result = mlsd("cases", "validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert f"{tmp_path / 'nope.yaml'}: no such file" in result.stderr
+
+
+def test_a_framework_file_is_validated_as_a_framework(mlsd):
+    from mlsd_coach import paths
+
+    result = mlsd("cases", "validate", str(paths.rubrics_dir() / "four-step.yaml"))
+    assert result.exit_code == 0, result.stderr
+    assert "framework 'four-step'" in result.stdout
+
+
+def test_broken_user_case_is_skipped_and_builtins_still_load(mlsd, tmp_path):
+    user_dir = tmp_path / "my-cases"
+    user_dir.mkdir()
+    shutil.copy(TINY, user_dir / "tiny-case.yaml")
+    broken = bad_copy(user_dir, "difficulty: easy", "difficulty: trivial", "broken.yaml")
+    result = mlsd("--cases-dir", str(user_dir), "cases", "list", "--json")
+    assert result.exit_code == 0
+    assert f"warning: skipped {broken}:" in result.stderr
+    import json
+
+    ids = {case["id"] for case in json.loads(result.stdout)}
+    assert {"tiny-case", "feed-ranking", "fraud-detection", "search-ranking", "ad-click-prediction"} <= ids
+
+
+def test_cases_dir_from_the_environment(mlsd, tmp_path, monkeypatch):
+    shutil.copy(TINY, tmp_path / "tiny-case.yaml")
+    monkeypatch.setenv("MLSD_CASES_DIR", str(tmp_path))
+    result = mlsd("cases", "show", "tiny-case")
+    assert result.exit_code == 0, result.stderr
+    assert "Tiny news recommender" in result.stdout
+
+
+def test_a_user_case_may_not_shadow_a_builtin_id(mlsd, tmp_path):
+    clash = bad_copy(tmp_path, "id: tiny-case", "id: feed-ranking", "clash.yaml")
+    result = mlsd("--cases-dir", str(tmp_path), "cases", "list")
+    assert result.exit_code == 0
+    assert f"warning: skipped {clash}: id: case 'feed-ranking' is already defined" in result.stderr
