@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from mlsd_coach import __version__
-from mlsd_coach.cli import cases
+from mlsd_coach.cli import cases, score
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import ExitCode, MlsdError
 
@@ -24,6 +24,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(cases.app, name="cases")
+app.command("score")(score.score)
 
 
 def _print_version(value: bool) -> None:

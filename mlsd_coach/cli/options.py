@@ -15,3 +15,12 @@ FrameworkOption = Annotated[
         metavar="7|4",
     ),
 ]
+
+ScorerOption = Annotated[
+    str,
+    typer.Option(
+        "--scorer",
+        help="offline (rubric matching, no network), llm (a configured model) or auto (llm if configured).",
+        metavar="offline|llm|auto",
+    ),
+]

@@ -13,6 +13,7 @@ from mlsd_coach import paths
 
 if TYPE_CHECKING:
     from mlsd_coach.content.catalog import Catalog
+    from mlsd_coach.content.models import CaseStudy, Framework
     from mlsd_coach.content.registry import Library
 
 
@@ -32,6 +33,23 @@ class AppState:
         library = load_library(self.user_dirs)
         _warn_skipped(str(problem) for problem in library.problems)
         return library
+
+    @cached_property
+    def frameworks(self) -> dict[str, Framework]:
+        from mlsd_coach.content.registry import load_frameworks
+
+        return load_frameworks()
+
+    def framework(self, name: str) -> Framework:
+        from mlsd_coach.content.registry import framework_id
+
+        return self.frameworks[framework_id(name)]
+
+    def case(self, case_id: str) -> CaseStudy:
+        """One case by id, validating only that file when it is named after its id."""
+        from mlsd_coach.content.registry import load_one_case
+
+        return load_one_case(case_id, self.frameworks, self.user_dirs)
 
     def catalog(self) -> Catalog:
         """Summaries of every valid case; fast, from a cache while no content file changes."""

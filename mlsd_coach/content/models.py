@@ -304,6 +304,12 @@ class Framework(Strict):
     short_name: Literal["7-step", "4-step"]
     summary: Text
     total_minutes: float = Field(gt=0)
+    full_marks_at: float = Field(
+        default=0.75,
+        gt=0,
+        le=1,
+        description="share of a step's rubric weight that earns full marks; nobody covers every item",
+    )
     steps: list[FrameworkStep]
     signals: list[Signal]
     levels: list[Level]

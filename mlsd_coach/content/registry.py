@@ -108,6 +108,24 @@ def load_library(user_dirs: Iterable[Path] = ()) -> Library:
     return library
 
 
+def load_one_case(
+    case_id: str, frameworks: dict[str, Framework], user_dirs: Iterable[Path] = ()
+) -> CaseStudy:
+    """One case by id without validating the others: the file named `<id>.yaml` in the
+    built-in or a user directory; the whole library only when no file has that name."""
+    user_dirs = list(user_dirs)
+    for directory in (paths.builtin_cases_dir(), *user_dirs):
+        for suffix in (".yaml", ".yml"):
+            path = directory / f"{case_id}{suffix}"
+            if path.is_file():
+                case, problems = load_checked_case(path, list(frameworks.values()))
+                if problems:
+                    raise ContentError(problems)
+                if case is not None and case.id == case_id:
+                    return case
+    return load_library(user_dirs).case(case_id)
+
+
 def load_checked_case(
     path: Path, frameworks: list[Framework]
 ) -> tuple[CaseStudy | None, list[ContentProblem]]:

@@ -1,0 +1,44 @@
+"""`mlsd score CASE FILE`: score a written answer without a session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mlsd_coach.cli.options import FrameworkOption, ScorerOption
+from mlsd_coach.cli.output import console, print_json
+from mlsd_coach.cli.state import state
+
+
+def score(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. feed-ranking.")],
+    answer_file: Annotated[
+        Path,
+        typer.Argument(metavar="FILE", help="Your answer in Markdown: one `## ` heading per step."),
+    ],
+    framework: FrameworkOption = "7",
+    scorer: ScorerOption = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scorecard as JSON.")] = False,
+) -> None:
+    """Score a written answer against the case's rubric, item by item, with the evidence found."""
+    from mlsd_coach.answers import parse_answer, read_answer_file
+    from mlsd_coach.scoring.select import make_scorer
+
+    app_state = state(ctx)
+    text = read_answer_file(answer_file)
+    chosen_framework = app_state.framework(framework)
+    case = app_state.case(case_id)
+    judge, notices = make_scorer(scorer)
+    answer = parse_answer(text, chosen_framework, app_state.frameworks["seven-step"])
+    card = judge.score(case, chosen_framework, answer)
+    if as_json:
+        print_json(card.to_json())
+        return
+    from mlsd_coach.cli.score_view import render_scorecard
+
+    for notice in notices:
+        typer.echo(f"note: {notice}", err=True)
+    render_scorecard(console(), card, case.title)

@@ -1,0 +1,79 @@
+"""The terminal view of a scorecard: a table per step, then the verdict."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mlsd_coach.scoring.base import ItemResult, Scorecard, StepResult
+
+_MARK = {"met": ("✓", "green"), "partial": ("~", "yellow"), "missed": ("✗", "red")}
+
+
+def render_scorecard(out: Console, card: Scorecard, case_title: str) -> None:
+    out.print(f"[bold]{case_title}[/bold] · {card.framework} · scored {card.scorer}\n")
+    for step in card.steps:
+        out.print(step_panel(step))
+    out.print(verdict_panel(card))
+
+
+def item_status(item: ItemResult) -> str:
+    if item.met:
+        return "met"
+    return "partial" if item.score > 0 else "missed"
+
+
+def step_panel(step: StepResult) -> Panel:
+    table = Table(show_header=True, header_style="bold", expand=True, box=None, pad_edge=False)
+    table.add_column("", width=1)
+    table.add_column("rubric item", ratio=2)
+    table.add_column("score", justify="right", width=5)
+    table.add_column("evidence from your answer", ratio=3)
+    for item in step.items:
+        mark, colour = _MARK[item_status(item)]
+        evidence = f"“{_short(item.evidence[0])}”" if item.evidence else "—"
+        table.add_row(
+            Text(mark, style=colour), item.title, f"{item.score:.2f}", Text(evidence, style="italic")
+        )
+    parts: list = [table]
+    for mistake in step.mistakes:
+        parts.append(
+            Text.assemble(
+                ("\nMistake: ", "bold red"),
+                f"{mistake.title} (−{mistake.penalty:.0%} of the step). ",
+                (f"“{_short(mistake.evidence)}” ", "italic"),
+                mistake.explanation.strip(),
+            )
+        )
+    additions = step.to_add()
+    if additions:
+        lines = Text("\nTo add:", style="bold")
+        for number, item in enumerate(additions, start=1):
+            lines.append(f"\n {number}. {item.title}: ", style="bold")
+            lines.append(item.feedback.strip())
+        parts.append(lines)
+    met = sum(1 for i in step.items if i.met)
+    subtitle = f"{met}/{len(step.items)} items met"
+    title = f"[bold]{step.title}[/bold]  {step.score:.0f}/100 · {step.level}"
+    if not step.answered:
+        title += " · [red]not answered[/red]"
+    return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle, subtitle_align="right")
+
+
+def verdict_panel(card: Scorecard) -> Panel:
+    signals = Table(show_header=False, box=None)
+    signals.add_column(style="bold")
+    signals.add_column(justify="right")
+    signals.add_column()
+    for signal in card.signals:
+        signals.add_row(signal.title, f"{signal.score:.0f}", signal.level)
+    parts: list = [Text(f"Overall {card.score:.1f}/100 — {card.level}", style="bold"), Text(""), signals]
+    for warning in card.warnings:
+        parts.append(Text(f"\n⚠ {warning}", style="yellow"))
+    return Panel(Group(*parts), title="Verdict", title_align="left", border_style="bold")
+
+
+def _short(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,129 @@
+"""What every scorer returns, and the protocol a scorer implements."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mlsd_coach.answers import ParsedAnswer
+from mlsd_coach.content.models import CaseStudy, Framework
+
+
+@dataclass
+class ItemResult:
+    id: str
+    title: str
+    weight: float
+    signal: str
+    score: float
+    evidence: list[str]
+    feedback: str
+    why: str
+    generic: bool
+    depth_missing: bool = False
+
+    @property
+    def met(self) -> bool:
+        return self.score >= 0.6
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": round(self.score, 2),
+            "met": self.met,
+            "evidence": self.evidence,
+            "feedback": self.feedback,
+            "weight": self.weight,
+            "signal": self.signal,
+        }
+
+
+@dataclass
+class MistakeResult:
+    id: str
+    title: str
+    penalty: float
+    evidence: str
+    explanation: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "penalty": self.penalty,
+            "evidence": [self.evidence],
+            "explanation": self.explanation,
+        }
+
+
+@dataclass
+class StepResult:
+    id: str
+    title: str
+    score: float
+    level: str
+    answered: bool
+    items: list[ItemResult]
+    mistakes: list[MistakeResult] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def to_add(self, count: int = 3) -> list[ItemResult]:
+        """The missed items that would raise this step's score most."""
+        missed = [item for item in self.items if not item.met]
+        missed.sort(key=lambda item: item.weight * (1 - item.score), reverse=True)
+        return missed[:count]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "score": round(self.score, 1),
+            "level": self.level,
+            "answered": self.answered,
+            "items": [item.to_json() for item in self.items],
+            "mistakes": [mistake.to_json() for mistake in self.mistakes],
+            "to_add": [item.feedback for item in self.to_add()],
+        }
+
+
+@dataclass
+class SignalResult:
+    id: str
+    title: str
+    score: float
+    level: str
+
+
+@dataclass
+class Scorecard:
+    case: str
+    framework: str
+    scorer: str
+    score: float
+    level: str
+    steps: list[StepResult]
+    signals: list[SignalResult]
+    warnings: list[str] = field(default_factory=list)
+    flagged: list[str] = field(default_factory=list)
+
+    def step(self, step_id: str) -> StepResult:
+        return next(step for step in self.steps if step.id == step_id)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "case": self.case,
+            "framework": self.framework,
+            "scorer": self.scorer,
+            "overall": {"score": round(self.score, 1), "level": self.level},
+            "steps": [step.to_json() for step in self.steps],
+            "signals": {s.id: {"score": round(s.score, 1), "level": s.level} for s in self.signals},
+            "flagged": self.flagged,
+            "warnings": self.warnings,
+        }
+
+
+class Scorer(Protocol):
+    name: str
+
+    def score(self, case: CaseStudy, framework: Framework, answer: ParsedAnswer) -> Scorecard: ...

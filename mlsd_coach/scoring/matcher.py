@@ -1,0 +1,107 @@
+"""Find rubric concepts in sentences.
+
+A concept's phrases are compiled to stem sequences once, widened by the glossary (a phrase
+that is, or contains, a glossary term also matches every other term of its group). A phrase
+matches a sentence when its stems occur in order with at most one other word between two of
+them, so "position bias" also finds "position-dependent bias".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from mlsd_coach.content.models import Concept, Glossary
+from mlsd_coach.scoring.text import STOPWORDS, Sentence, stems
+
+Pattern = tuple[str, ...]
+MAX_GAP = 1
+
+
+@dataclass(frozen=True)
+class CompiledConcept:
+    name: str
+    patterns: tuple[Pattern, ...]
+
+
+class ConceptCompiler:
+    def __init__(self, glossary: Glossary) -> None:
+        self._groups: list[list[Pattern]] = []
+        self._group_of: dict[Pattern, int] = {}
+        for terms in glossary.groups:
+            patterns = [p for p in (stems(term) for term in terms) if p]
+            for pattern in patterns:
+                self._group_of.setdefault(pattern, len(self._groups))
+            self._groups.append(patterns)
+        self._cache: dict[tuple[str, ...], CompiledConcept] = {}
+
+    def compile(self, concept: Concept) -> CompiledConcept:
+        key = tuple(concept.phrases())
+        compiled = self._cache.get(key)
+        if compiled is None:
+            patterns: dict[Pattern, None] = {}
+            for phrase in concept.phrases():
+                base = stems(phrase)
+                if not base or all(token in STOPWORDS for token in base):
+                    continue
+                patterns[base] = None
+                for variant in self._variants(base):
+                    patterns[variant] = None
+            compiled = CompiledConcept(concept.name, tuple(patterns))
+            self._cache[key] = compiled
+        return compiled
+
+    def _variants(self, pattern: Pattern) -> Iterable[Pattern]:
+        """Replace the first glossary term found inside `pattern` by each of its equivalents."""
+        for length in range(len(pattern), 0, -1):
+            for start in range(len(pattern) - length + 1):
+                group = self._group_of.get(pattern[start : start + length])
+                if group is not None:
+                    for other in self._groups[group]:
+                        yield pattern[:start] + other + pattern[start + length :]
+                    return
+
+
+class SentenceIndex:
+    """Where each stem occurs in a list of sentences, for fast phrase look-up."""
+
+    def __init__(self, sentences: Sequence[Sentence]) -> None:
+        self.sentences = sentences
+        self._by_index = {sentence.index: sentence for sentence in sentences}
+        self._where: dict[str, set[int]] = defaultdict(set)
+        for sentence in sentences:
+            for token in sentence.stems:
+                self._where[token].add(sentence.index)
+
+    def sentences_with(self, concept: CompiledConcept) -> list[Sentence]:
+        found: set[int] = set()
+        for pattern in concept.patterns:
+            candidates = self._where.get(pattern[0])
+            if not candidates:
+                continue
+            for token in pattern[1:]:
+                candidates = candidates & self._where.get(token, set())
+                if not candidates:
+                    break
+            for index in candidates or ():
+                if index not in found and contains(self._by_index[index].stems, pattern):
+                    found.add(index)
+        return [self._by_index[i] for i in sorted(found)]
+
+
+def contains(tokens: Pattern, pattern: Pattern) -> bool:
+    if len(pattern) == 1:
+        return pattern[0] in tokens
+    for start, token in enumerate(tokens):
+        if token != pattern[0]:
+            continue
+        position = start
+        for wanted in pattern[1:]:
+            window = tokens[position + 1 : position + 2 + MAX_GAP]
+            if wanted not in window:
+                break
+            position = position + 1 + window.index(wanted)
+        else:
+            return True
+    return False

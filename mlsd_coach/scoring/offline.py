@@ -1,0 +1,265 @@
+"""The offline scorer: rubric items credited from sentences of the answer, deterministically.
+
+How an item earns credit:
+- each concept it lists must occur in a sentence of the step's answer; `min_concepts` of them
+  give full coverage;
+- a concept's credit is the quality of its best sentence: a real sentence counts fully, a
+  terse bullet partly, a comma-separated pile of terms hardly at all;
+- a sentence that evidences many items at once shares its credit among them, so packing
+  every keyword into one line does not pay;
+- an item that `needs_depth` is capped below "met" unless a reason, a number or a trade-off
+  stands in the evidence sentence or the one after it;
+- sentences that address the grader earn nothing and disqualify the answer (`guard.py`).
+Common mistakes found in a step subtract their penalty from that step's score.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+
+from mlsd_coach.answers import ParsedAnswer
+from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Glossary, Mistake, RubricItem
+from mlsd_coach.content.rubric import step_items
+from mlsd_coach.scoring.aggregate import build_scorecard, step_score_from_coverage
+from mlsd_coach.scoring.base import ItemResult, MistakeResult, Scorecard, StepResult
+from mlsd_coach.scoring.guard import grader_directed
+from mlsd_coach.scoring.matcher import ConceptCompiler, SentenceIndex
+from mlsd_coach.scoring.text import STOPWORDS, Sentence, split_sentences, tokens
+
+MET = 0.6
+SHARED_BY = 3.0  # a sentence evidencing more items than this shares its credit among them
+NO_DEPTH_CAP = 0.5
+MAX_PENALTY = 0.5
+EVIDENCE_PER_ITEM = 2
+
+_REASON = re.compile(
+    r"\b(because|since|so that|so we|so the|so it|therefore|thus|hence|which means|this means|otherwise|"
+    r"to (avoid|prevent|keep|reduce|catch|limit|stop|protect|ensure|make sure|get|capture)|in order to|"
+    r"due to|given that|as a result|that way|the reason|matters?|ensures?|guarantees?|prevents?|avoids?|"
+    r"leads? to|causes?|results? in|risks?|if we|when we|unless|while|which)\b",
+    re.I,
+)
+_TRADE_OFF = re.compile(
+    r"\b(trade[- ]?offs?|at the (cost|expense) of|but|however|whereas|instead of|rather than|versus|vs|"
+    r"downside|upside|on the other hand|balance[sd]?|although|compared (to|with)|cheaper|faster|slower|"
+    r"more expensive|worse|better|costs?|prefer)\b",
+    re.I,
+)
+_NUMBER = re.compile(r"\d")
+
+
+class OfflineScorer:
+    name = "offline"
+
+    def __init__(self, glossary: Glossary) -> None:
+        self._compiler = ConceptCompiler(glossary)
+
+    def score(self, case: CaseStudy, framework: Framework, answer: ParsedAnswer) -> Scorecard:
+        steps: list[StepResult] = []
+        flagged: list[str] = []
+        for step in framework.steps:
+            result, step_flagged = self.score_step(case, framework, step, answer.text(step.id))
+            steps.append(result)
+            flagged.extend(step_flagged)
+        return build_scorecard(case, framework, self.name, steps, list(answer.warnings), flagged)
+
+    def score_step(
+        self, case: CaseStudy, framework: Framework, step: FrameworkStep, text: str
+    ) -> tuple[StepResult, list[str]]:
+        items = step_items(framework, case, step)
+        generic_ids = {item.id for item in step.rubric}
+        sentences = split_sentences(text)
+        if not sentences:
+            results = [_unanswered(item, item.id in generic_ids) for item in items]
+            return StepResult(step.id, step.title, 0.0, "", False, results), []
+
+        flagged = [s for s in sentences if grader_directed(s.text)]
+        flagged_ids = {s.index for s in flagged}
+        usable = [s for s in sentences if s.index not in flagged_ids]
+        index = SentenceIndex(usable)
+
+        hits = {item.id: self._concept_hits(item, index) for item in items}
+        items_per_sentence: Counter[int] = Counter()
+        for concept_hits in hits.values():
+            for sentence_index in {s.index for found in concept_hits for s in found}:
+                items_per_sentence[sentence_index] += 1
+
+        results = [
+            _score_item(item, hits[item.id], items_per_sentence, sentences, item.id in generic_ids)
+            for item in items
+        ]
+        mistakes = self._mistakes(case, step, index)
+        weight = sum(r.weight for r in results)
+        coverage = sum(r.weight * r.score for r in results) / weight if weight else 0.0
+        penalty = min(MAX_PENALTY, sum(m.penalty for m in mistakes))
+        notes = _stuffing_notes(step, usable, results)
+        step_score = step_score_from_coverage(framework, coverage) * (1 - penalty)
+        result = StepResult(step.id, step.title, step_score, "", True, results, mistakes, notes)
+        reasons = [f"step '{step.id}': \"{_clip(s.text)}\" ({grader_directed(s.text)})" for s in flagged]
+        return result, reasons
+
+    def _concept_hits(self, item: RubricItem, index: SentenceIndex) -> list[list[Sentence]]:
+        return [index.sentences_with(self._compiler.compile(concept)) for concept in item.concepts]
+
+    def _mistakes(self, case: CaseStudy, step: FrameworkStep, index: SentenceIndex) -> list[MistakeResult]:
+        found = []
+        for mistake in (m for m in case.mistakes if m.step in step.covers):
+            sentence = self._mistake_sentence(mistake, index)
+            if sentence is not None:
+                found.append(
+                    MistakeResult(
+                        mistake.id,
+                        mistake.title,
+                        mistake.penalty,
+                        _clip(sentence.text),
+                        " ".join(mistake.explanation.split()),
+                    )
+                )
+        return found
+
+    def _mistake_sentence(self, mistake: Mistake, index: SentenceIndex) -> Sentence | None:
+        candidates: set[int] | None = None
+        for concept in mistake.when_all:
+            found = {s.index for s in index.sentences_with(self._compiler.compile(concept))}
+            candidates = found if candidates is None else candidates & found
+            if not candidates:
+                return None
+        cleared: set[int] = set()
+        for concept in mistake.unless:
+            cleared |= {s.index for s in index.sentences_with(self._compiler.compile(concept))}
+        remaining = sorted((candidates or set()) - cleared)
+        if not remaining:
+            return None
+        return next(s for s in index.sentences if s.index == remaining[0])
+
+
+def _score_item(
+    item: RubricItem,
+    concept_hits: list[list[Sentence]],
+    items_per_sentence: Counter[int],
+    sentences: list[Sentence],
+    generic: bool,
+) -> ItemResult:
+    def credit(sentence: Sentence) -> float:
+        share = min(1.0, SHARED_BY / max(1, items_per_sentence[sentence.index]))
+        return sentence_quality(sentence) * share
+
+    best: list[tuple[float, Sentence]] = []
+    for found in concept_hits:
+        if found:
+            best.append(max(((credit(s), s) for s in found), key=lambda pair: pair[0]))
+    best.sort(key=lambda pair: pair[0], reverse=True)
+    coverage = sum(c for c, _ in best[: item.min_concepts]) / item.min_concepts
+    evidence_sentences = _dedupe([s for _, s in best])[:EVIDENCE_PER_ITEM]
+
+    depth_missing = False
+    if item.needs_depth and coverage > 0:
+        matched = {s.index: s for found in concept_hits for s in found}.values()
+        if not any(sentence_quality(s) >= 0.5 and _has_depth(s, sentences) for s in matched):
+            depth_missing = True
+            coverage = min(coverage, NO_DEPTH_CAP)
+    score = round(min(1.0, coverage), 3)
+    return ItemResult(
+        id=item.id,
+        title=item.title,
+        weight=item.weight,
+        signal=item.signal,
+        score=score,
+        evidence=[_clip(s.text) for s in evidence_sentences],
+        feedback=_feedback(item, score, depth_missing, len(best)),
+        why=item.why,
+        generic=generic,
+        depth_missing=depth_missing,
+    )
+
+
+def sentence_quality(sentence: Sentence) -> float:
+    """How much a sentence counts as evidence: 1 for a real sentence, less for fragments and
+    for lists of terms."""
+    return _quality(sentence.text, sentence.words)
+
+
+@cache
+def _quality(text: str, words: int) -> float:
+    if words < 3:
+        return 0.15
+    stop_ratio = sum(1 for t in tokens(text) if t in STOPWORDS) / words
+    separators = sum(text.count(c) for c in ",;/|")
+    quality = 1.0 if words >= 6 else 0.6
+    if stop_ratio < 0.1:
+        quality *= 0.35 if words >= 6 else 0.7
+    elif stop_ratio < 0.18:
+        quality *= 0.75
+    list_ratio = separators / words
+    if list_ratio > 0.3:
+        quality *= 0.2
+    elif list_ratio > 0.2:
+        quality *= 0.5
+    return quality
+
+
+def _has_depth(sentence: Sentence, sentences: list[Sentence]) -> bool:
+    following = [s for s in sentences if s.index == sentence.index + 1 and s.paragraph == sentence.paragraph]
+    for candidate in (sentence, *following):
+        text = candidate.text
+        if _REASON.search(text) or _TRADE_OFF.search(text) or _NUMBER.search(text):
+            return True
+    return False
+
+
+def _feedback(item: RubricItem, score: float, depth_missing: bool, concepts_found: int) -> str:
+    return " ".join(_feedback_text(item, score, depth_missing, concepts_found).split())
+
+
+def _feedback_text(item: RubricItem, score: float, depth_missing: bool, concepts_found: int) -> str:
+    if depth_missing:
+        return f"You name it but give no reason, number or trade-off. {item.feedback}"
+    if score >= MET:
+        return f"Covered. {item.strong_answer}"
+    if concepts_found and item.min_concepts > 1 and concepts_found < item.min_concepts:
+        return f"Partly covered ({concepts_found} of {item.min_concepts} aspects). {item.feedback}"
+    if score > 0:
+        return f"Only in passing or in a list; say it in a sentence with your reasoning. {item.feedback}"
+    return f"{item.feedback} Why it matters: {item.why}"
+
+
+def _unanswered(item: RubricItem, generic: bool) -> ItemResult:
+    return ItemResult(
+        item.id,
+        item.title,
+        item.weight,
+        item.signal,
+        0.0,
+        [],
+        " ".join(f"Not answered. {item.feedback}".split()),
+        item.why,
+        generic,
+    )
+
+
+def _stuffing_notes(step: FrameworkStep, sentences: list[Sentence], results: list[ItemResult]) -> list[str]:
+    if sum(1 for r in results if r.evidence) < 4 or not sentences:
+        return []
+    mean_quality = sum(sentence_quality(s) for s in sentences) / len(sentences)
+    if mean_quality < 0.45:
+        return [
+            f"step '{step.id}' reads like a list of terms; credit needs full sentences that say what "
+            "you would do and why"
+        ]
+    return []
+
+
+def _dedupe(sentences: list[Sentence]) -> list[Sentence]:
+    seen: set[int] = set()
+    out = []
+    for sentence in sentences:
+        if sentence.index not in seen:
+            seen.add(sentence.index)
+            out.append(sentence)
+    return out
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
