@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from mlsd_coach import __version__
-from mlsd_coach.cli import cases, score
+from mlsd_coach.cli import cases, history, practice, report, score
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import ExitCode, MlsdError
 
@@ -24,7 +24,10 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.add_typer(cases.app, name="cases")
+app.command("practice")(practice.practice)
 app.command("score")(score.score)
+app.command("history")(history.history)
+app.command("report")(report.report)
 
 
 def _print_version(value: bool) -> None:

@@ -36,7 +36,25 @@ class ItemResult:
             "feedback": self.feedback,
             "weight": self.weight,
             "signal": self.signal,
+            "why": self.why,
+            "generic": self.generic,
+            "depth_missing": self.depth_missing,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ItemResult:
+        return cls(
+            id=data["id"],
+            title=data.get("title", data["id"]),
+            weight=float(data.get("weight", 1.0)),
+            signal=data.get("signal", ""),
+            score=float(data["score"]),
+            evidence=list(data.get("evidence", [])),
+            feedback=data.get("feedback", ""),
+            why=data.get("why", ""),
+            generic=bool(data.get("generic", False)),
+            depth_missing=bool(data.get("depth_missing", False)),
+        )
 
 
 @dataclass
@@ -55,6 +73,13 @@ class MistakeResult:
             "evidence": [self.evidence],
             "explanation": self.explanation,
         }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> MistakeResult:
+        evidence = data.get("evidence") or [""]
+        return cls(
+            data["id"], data["title"], float(data["penalty"]), evidence[0], data.get("explanation", "")
+        )
 
 
 @dataclass
@@ -86,6 +111,18 @@ class StepResult:
             "to_add": [item.feedback for item in self.to_add()],
         }
 
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> StepResult:
+        return cls(
+            id=data["id"],
+            title=data["title"],
+            score=float(data["score"]),
+            level=data["level"],
+            answered=bool(data.get("answered", True)),
+            items=[ItemResult.from_json(item) for item in data["items"]],
+            mistakes=[MistakeResult.from_json(m) for m in data.get("mistakes", [])],
+        )
+
 
 @dataclass
 class SignalResult:
@@ -106,6 +143,25 @@ class Scorecard:
     signals: list[SignalResult]
     warnings: list[str] = field(default_factory=list)
     flagged: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Scorecard:
+        return cls(
+            case=data["case"],
+            framework=data["framework"],
+            scorer=data["scorer"],
+            score=float(data["overall"]["score"]),
+            level=data["overall"]["level"],
+            steps=[StepResult.from_json(step) for step in data["steps"]],
+            signals=[
+                SignalResult(
+                    signal_id, signal_id.replace("-", " ").capitalize(), float(s["score"]), s["level"]
+                )
+                for signal_id, s in data.get("signals", {}).items()
+            ],
+            warnings=list(data.get("warnings", [])),
+            flagged=list(data.get("flagged", [])),
+        )
 
     def step(self, step_id: str) -> StepResult:
         return next(step for step in self.steps if step.id == step_id)

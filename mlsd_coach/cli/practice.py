@@ -1,0 +1,73 @@
+"""`mlsd practice CASE`: a guided practice run with feedback after every step."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from mlsd_coach.cli.options import FrameworkOption, ScorerOption
+from mlsd_coach.cli.output import console
+from mlsd_coach.cli.state import state
+from mlsd_coach.errors import BadInputError, ExitCode
+
+
+def require_terminal(command: str) -> None:
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise BadInputError(
+            f"`mlsd {command}` is interactive and needs a terminal; to score a written answer "
+            "non-interactively use `mlsd score CASE FILE`"
+        )
+
+
+def practice(
+    ctx: typer.Context,
+    case_id: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. feed-ranking.")],
+    framework: FrameworkOption = "7",
+    scorer: ScorerOption = "auto",
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue your newest unfinished practice session of this case.")
+    ] = False,
+) -> None:
+    """Practise a case step by step: clarify, answer, get scored feedback, revise once."""
+    require_terminal("practice")
+    from mlsd_coach import paths
+    from mlsd_coach.cli.practice_ui import TerminalUI
+    from mlsd_coach.coach.flow import run_practice
+    from mlsd_coach.coach.practice import PracticeSession
+    from mlsd_coach.scoring.select import make_scorer
+    from mlsd_coach.store.history import HistoryStore
+
+    app_state = state(ctx)
+    case = app_state.case(case_id)
+    judge, notices = make_scorer(scorer)
+    store = HistoryStore()
+    if resume:
+        row = store.latest_unfinished(case.id, "practice")
+        if row is None:
+            raise BadInputError(
+                f"no unfinished practice session of '{case.id}' to resume; start one with `mlsd practice {case.id}`"
+            )
+        session = PracticeSession.resume(store, row.id, case, app_state.frameworks[row.framework], judge)
+    else:
+        session = PracticeSession.start(store, case, app_state.framework(framework), judge)
+    out = console()
+    for notice in notices:
+        out.print(f"[dim]{notice}[/dim]")
+    ui = TerminalUI(out, paths.home() / "drafts" / f"session-{session.session_id}")
+    try:
+        run_practice(session, ui)
+    except KeyboardInterrupt:
+        answered = len(session.framework.steps) - len(session.pending_steps())
+        out.print(
+            f"\n[yellow]Saved session {session.session_id} ({answered} step(s) answered).[/yellow] "
+            f"Resume with: [bold]mlsd practice {case.id} --resume[/bold]"
+        )
+        raise typer.Exit(ExitCode.INTERRUPTED) from None
+    finally:
+        store.close()
+    out.print(
+        f"\nSession {session.session_id} is in your history: [bold]mlsd history[/bold], "
+        f"[bold]mlsd report {session.session_id}[/bold]."
+    )

@@ -1,0 +1,1 @@
+"""Practice and mock interview flows, independent of any terminal."""

@@ -1,0 +1,59 @@
+"""The guided practice run: prompt, clarifying questions, each step with feedback, a probe
+and one revision, then the scorecard."""
+
+from __future__ import annotations
+
+from mlsd_coach.coach.clock import Clock, SystemClock
+from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.ui import HINT_COMMANDS, PracticeUI
+from mlsd_coach.content.rubric import step_model_answer
+from mlsd_coach.scoring.base import ItemResult, Scorecard
+
+
+def run_practice(session: PracticeSession, ui: PracticeUI, clock: Clock | None = None) -> Scorecard:
+    clock = clock or SystemClock()
+    ui.show_prompt(session.case, resumed_steps=len(session.framework.steps) - len(session.pending_steps()))
+    if not session.clarified:
+        while (question := ui.ask_clarifying()) is not None:
+            ui.show_reply(session.ask(question))
+        session.done_clarifying()
+
+    for step in session.pending_steps():
+        ui.show_step(step, session.framework)
+        started = clock.now()
+        while (text := ui.get_answer(step)).strip().lower() in HINT_COMMANDS:
+            ui.show_hint(session.hint(step))
+        result = session.submit(step, text, seconds=clock.now() - started)
+        ui.show_step_result(result)
+        for probe in session.probes(step, result):
+            ui.show_probe(probe)
+        if ui.confirm_revise():
+            started = clock.now()
+            revised = ui.get_answer(step, previous=text)
+            if revised.strip().lower() not in HINT_COMMANDS:
+                ui.show_step_result(session.submit(step, revised, seconds=clock.now() - started))
+
+    card = session.finish()
+    weakest = min(card.steps, key=lambda step: step.score)
+    model_answer = step_model_answer(session.case, session.framework.step(weakest.id))
+    ui.show_scorecard(card, study_next(card), weakest, model_answer)
+    return card
+
+
+def study_next(card: Scorecard, count: int = 3) -> list[ItemResult]:
+    """The missed items worth the most overall: item weight times open credit, scaled by
+    how much the item's step counts."""
+    candidates = [
+        (item.weight * (1 - item.score) * share, item)
+        for step, share in _step_shares(card)
+        for item in step.items
+        if not item.met
+    ]
+    candidates.sort(key=lambda pair: pair[0], reverse=True)
+    return [item for _, item in candidates[:count]]
+
+
+def _step_shares(card: Scorecard):
+    for step in card.steps:
+        weight = sum(item.weight for item in step.items) or 1.0
+        yield step, 1.0 / weight

@@ -1,0 +1,40 @@
+"""What a practice or mock flow needs from a user interface; the terminal implements it,
+and tests implement it with a script."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from mlsd_coach.coach.interviewer import Reply
+from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
+from mlsd_coach.scoring.base import ItemResult, Scorecard, StepResult
+
+HINT_COMMANDS = frozenset({"h", "hint", "?"})
+
+
+class PracticeUI(Protocol):
+    def show_prompt(self, case: CaseStudy, resumed_steps: int) -> None: ...
+
+    def ask_clarifying(self) -> str | None:
+        """The next clarifying question, or None when the user is done."""
+        ...
+
+    def show_reply(self, reply: Reply) -> None: ...
+
+    def show_step(self, step: FrameworkStep, framework: Framework) -> None: ...
+
+    def get_answer(self, step: FrameworkStep, previous: str = "") -> str:
+        """A non-empty answer, or a hint command (see HINT_COMMANDS)."""
+        ...
+
+    def show_hint(self, text: str) -> None: ...
+
+    def show_step_result(self, result: StepResult) -> None: ...
+
+    def show_probe(self, probe: Probe) -> None: ...
+
+    def confirm_revise(self) -> bool: ...
+
+    def show_scorecard(
+        self, card: Scorecard, study: list[ItemResult], weakest: StepResult, model_answer: str
+    ) -> None: ...

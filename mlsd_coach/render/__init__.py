@@ -1,0 +1,1 @@
+"""Turn a finished (or unfinished) session into a Markdown or HTML report."""

@@ -1,0 +1,1 @@
+"""The history database: sessions, every answer as it was entered, scores and timings."""

@@ -1,0 +1,90 @@
+"""Named, ordered schema migrations, each applied in its own transaction and recorded in
+`migrations`, so a database of any older version is brought up to date in place."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "001_sessions_and_events",
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            case_id TEXT NOT NULL,
+            framework TEXT NOT NULL,
+            mode TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            step_id TEXT,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX events_by_session ON events(session_id, id);
+        """,
+    ),
+    (
+        "002_scores_and_timing",
+        """
+        ALTER TABLE sessions ADD COLUMN scorer TEXT NOT NULL DEFAULT 'offline';
+        ALTER TABLE sessions ADD COLUMN overall_score REAL;
+        ALTER TABLE sessions ADD COLUMN level TEXT;
+        ALTER TABLE sessions ADD COLUMN scorecard_json TEXT;
+        ALTER TABLE sessions ADD COLUMN settings_json TEXT NOT NULL DEFAULT '{}';
+        ALTER TABLE events ADD COLUMN seconds REAL;
+        CREATE TABLE step_scores (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            step_id TEXT NOT NULL,
+            attempt INTEGER NOT NULL,
+            score REAL NOT NULL,
+            level TEXT NOT NULL,
+            result_json TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            UNIQUE (session_id, step_id, attempt)
+        );
+        CREATE INDEX sessions_by_case ON sessions(case_id, started_at);
+        """,
+    ),
+]
+
+
+def migrate(connection: sqlite3.Connection) -> list[str]:
+    """Apply every migration not yet recorded; returns the names applied."""
+    connection.execute(
+        "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+    )
+    applied = []
+    for name, sql in MIGRATIONS:
+        with _transaction(connection):
+            # Checked inside the write lock: another mlsd process may have applied it meanwhile.
+            if connection.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
+                continue
+            for statement in (s.strip() for s in sql.split(";")):
+                if statement:
+                    connection.execute(statement)
+            connection.execute(
+                "INSERT INTO migrations (name, applied_at) VALUES (?, ?)",
+                (name, datetime.now(UTC).isoformat()),
+            )
+        applied.append(name)
+    return applied
+
+
+class _transaction:
+    """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error (DDL included: SQLite's DDL is transactional)."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+
+    def __enter__(self) -> None:
+        self.connection.execute("BEGIN IMMEDIATE")
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.connection.execute("ROLLBACK" if exc_type else "COMMIT")

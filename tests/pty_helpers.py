@@ -1,0 +1,57 @@
+"""Drive `mlsd` in a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pexpect
+
+SUBMIT = "\x1b\r"  # Esc then Enter submits a multi-line answer
+
+
+def spawn(home: Path, *args: str, timeout: float = 30) -> pexpect.spawn:
+    env = dict(
+        os.environ,
+        MLSD_HOME=str(home),
+        TERM="xterm",
+        PROMPT_TOOLKIT_NO_CPR="1",
+        NO_COLOR="1",
+        COLUMNS="120",
+        LINES="40",
+    )
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "mlsd_coach", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=timeout,
+        dimensions=(40, 120),
+    )
+    child.logfile_read = open(home / f"pty-{os.getpid()}-{id(child)}.log", "w", encoding="utf-8")  # noqa: SIM115
+    return child
+
+
+def answer(child: pexpect.spawn, text: str) -> None:
+    child.expect("Your answer")
+    child.send(" ".join(text.split()))
+    child.send(SUBMIT)
+
+
+def answer_step_without_revising(child: pexpect.spawn, text: str) -> None:
+    answer(child, text)
+    child.expect("items met")
+    child.expect("Revise this step once")
+    child.send("n")
+
+
+def expect_in_order(child: pexpect.spawn, *texts: str) -> None:
+    for text in texts:
+        child.expect(text)
+
+
+def exit_status(child: pexpect.spawn) -> int | None:
+    child.expect(pexpect.EOF)
+    child.close()
+    return child.exitstatus

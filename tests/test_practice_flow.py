@@ -1,0 +1,150 @@
+"""The practice flow without a terminal: a scripted user drives the real session and store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from conftest import DATA
+from mlsd_coach.answers import parse_answer
+from mlsd_coach.coach.clock import ManualClock
+from mlsd_coach.coach.flow import run_practice, study_next
+from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.probes import select_probes
+from mlsd_coach.content.registry import load_glossary, load_library
+from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.store.history import HistoryStore
+
+LIBRARY = load_library()
+CASE = LIBRARY.case("feed-ranking")
+SEVEN = LIBRARY.frameworks["seven-step"]
+SCORER = OfflineScorer(load_glossary())
+STRONG = parse_answer((DATA / "answers" / "feed-ranking" / "strong.md").read_text(), SEVEN)
+
+
+@dataclass
+class ScriptedUI:
+    clock: ManualClock
+    questions: list[str] = field(
+        default_factory=lambda: ["How many daily active users?", "What colour is the logo?"]
+    )
+    revise_steps: set[str] = field(default_factory=set)
+    hint_steps: set[str] = field(default_factory=set)
+    shown: list[tuple[str, object]] = field(default_factory=list)
+
+    def show_prompt(self, case, resumed_steps):
+        self.shown.append(("prompt", resumed_steps))
+
+    def ask_clarifying(self):
+        return self.questions.pop(0) if self.questions else None
+
+    def show_reply(self, reply):
+        self.shown.append(("reply", reply))
+
+    def show_step(self, step, framework):
+        self.shown.append(("step", step.id))
+
+    def get_answer(self, step, previous=""):
+        if step.id in self.hint_steps:
+            self.hint_steps.discard(step.id)
+            return "h"
+        self.clock.advance(120)
+        return (previous + "\n\nI would also add a canary rollout.") if previous else STRONG.text(step.id)
+
+    def show_hint(self, text):
+        self.shown.append(("hint", text))
+
+    def show_step_result(self, result):
+        self.shown.append(("result", result))
+
+    def show_probe(self, probe):
+        self.shown.append(("probe", probe))
+
+    def confirm_revise(self):
+        step = next(s for kind, s in reversed(self.shown) if kind == "step")
+        return step in self.revise_steps
+
+    def show_scorecard(self, card, study, weakest, model_answer):
+        self.shown.append(("scorecard", (card, study, weakest, model_answer)))
+
+
+def test_a_full_practice_run_is_scored_and_recorded(tmp_path):
+    clock = ManualClock()
+    ui = ScriptedUI(clock, revise_steps={"serving"}, hint_steps={"data"})
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = PracticeSession.start(store, CASE, SEVEN, SCORER)
+        card = run_practice(session, ui, clock)
+        replies = [r for kind, r in ui.shown if kind == "reply"]
+        assert replies[0].answered and "300 million" in replies[0].text
+        assert not replies[1].answered and "assume" in replies[1].text
+        assert [s for kind, s in ui.shown if kind == "step"] == [s.id for s in SEVEN.steps]
+        assert card.score > 50
+        row = store.session(session.session_id)
+        assert row.finished and row.overall_score == card.score
+        kinds = [e.kind for e in store.events(session.session_id)]
+        assert kinds.count("answer") == 7 and kinds.count("revision") == 1 and kinds.count("hint") == 1
+        assert kinds.count("question") == 2 and kinds.count("fact_answer") == 2
+        answers = [e for e in store.events(session.session_id) if e.kind == "answer"]
+        assert all(e.seconds == 120 for e in answers)
+        serving_scores = [s for s in store.step_scores(session.session_id) if s.step_id == "serving"]
+        assert [s.attempt for s in serving_scores] == [1, 2]
+    _, (final, study, weakest, model_answer) = ui.shown[-1]
+    assert len(study) == 3 and weakest.score == min(s.score for s in final.steps)
+    assert model_answer == CASE.model_answer[weakest.id]
+
+
+def test_every_answer_is_in_the_store_before_it_is_scored(tmp_path, monkeypatch):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = PracticeSession.start(store, CASE, SEVEN, SCORER)
+
+        def crash(*args, **kwargs):
+            raise RuntimeError("scorer crashed")
+
+        monkeypatch.setattr(session, "score_step", crash)
+        try:
+            session.submit(SEVEN.step("data"), "My data answer.")
+        except RuntimeError:
+            pass
+        assert [e.text for e in store.events(session.session_id)] == ["My data answer."]
+
+
+def test_a_resumed_session_keeps_answers_and_continues_with_the_next_step(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    with HistoryStore(path) as store:
+        session = PracticeSession.start(store, CASE, SEVEN, SCORER)
+        session.ask("How many users?")
+        session.done_clarifying()
+        session.submit(SEVEN.step("requirements"), "first answer")
+        session.submit(SEVEN.step("framing"), "second answer")
+        session_id = session.session_id
+    with HistoryStore(path) as store:
+        resumed = PracticeSession.resume(store, session_id, CASE, SEVEN, SCORER)
+        assert resumed.clarified
+        assert resumed.steps["requirements"].answer == "first answer"
+        assert [s.id for s in resumed.pending_steps()] == [
+            "data",
+            "model",
+            "evaluation",
+            "serving",
+            "monitoring",
+        ]
+
+
+def test_probes_target_only_missed_items(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = PracticeSession.start(store, CASE, SEVEN, SCORER)
+        step = SEVEN.step("requirements")
+        result = session.submit(step, STRONG.text("requirements"))
+    met = {item.id for item in result.items if item.met}
+    probes = select_probes(CASE, step, result, count=5)
+    for probe in probes:
+        assert not set(probe.targets) & met
+    empty = session.scorer.score(CASE, SEVEN, parse_answer("## Requirements\nNo idea.", SEVEN)).step(
+        "requirements"
+    )
+    assert select_probes(CASE, step, empty, count=1)
+
+
+def test_study_next_prefers_heavy_misses():
+    card = SCORER.score(CASE, SEVEN, parse_answer("## Data\nWe log impressions.", SEVEN))
+    study = study_next(card)
+    assert len(study) == 3 and all(not item.met for item in study)

@@ -1,0 +1,206 @@
+"""Session reports: Markdown and a self-contained, escaped HTML page."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from mlsd_coach.answers import parse_answer
+from mlsd_coach.content.registry import load_glossary, load_library
+from mlsd_coach.render.report import format_duration, format_timestamp, render_report
+from mlsd_coach.scoring.offline import OfflineScorer
+
+XSS = "<script>alert(1)</script>"
+REQUIREMENTS_ANSWER = (
+    "I'd treat watch time as the main metric, but I would also look at retention, because an "
+    "engagement-only feed can annoy users over time.\n"
+    f"- About 300M daily users and 50M videos; the page budget is 150 ms. {XSS}"
+)
+FRAMING_ANSWER = (
+    "The ranker predicts the probability that the user watches the video to the end, and also "
+    "predicts likes and shares, and we combine these predictions into one score."
+)
+ANSWER_FILE = (
+    f"## 1. Clarify requirements\n\n{REQUIREMENTS_ANSWER}\n\n## 2. Frame as an ML task\n\n{FRAMING_ANSWER}\n"
+)
+
+
+def entry(kind: str, text: str, step: tuple[str, str] | None = None, seconds: float | None = None) -> dict:
+    step_id, step_title = step or (None, None)
+    return {
+        "kind": kind,
+        "step_id": step_id,
+        "step_title": step_title,
+        "text": text,
+        "created_at": "2026-11-20T22:31:00+00:00",
+        "seconds": seconds,
+    }
+
+
+def build_report(finished: bool = True) -> dict[str, Any]:
+    lib = load_library()
+    fw = lib.frameworks["seven-step"]
+    case = lib.case("feed-ranking")
+    card = OfflineScorer(load_glossary()).score(case, fw, parse_answer(ANSWER_FILE, fw)).to_json()
+    requirements = ("requirements", "Clarify requirements")
+    framing = ("framing", "Frame as an ML task")
+    return {
+        "session": {
+            "id": 3,
+            "case_id": case.id,
+            "case_title": case.title,
+            "framework": fw.short_name,
+            "mode": "practice",
+            "scorer": "offline",
+            "started_at": "2026-11-20T22:30:00+00:00",
+            "finished_at": "2026-11-20T23:10:00+00:00" if finished else None,
+            "overall_score": card["overall"]["score"] if finished else None,
+            "level": card["overall"]["level"] if finished else None,
+            "minutes": None,
+            "timed": False,
+        },
+        "prompt": case.prompt,
+        "transcript": [
+            entry("question", "How many daily users?"),
+            entry("fact_answer", "About 300M daily active users."),
+            entry("hint", "Start from the business goal.", requirements),
+            entry("answer", REQUIREMENTS_ANSWER, requirements, 240.0),
+            entry("probe", "Why not optimise watch time alone?", requirements),
+            entry("probe_reply", "Because it drifts towards clickbait.", requirements, 60.0),
+            entry("revision", "Retention is the north star.", requirements, 120.0),
+            entry("answer", FRAMING_ANSWER, framing, 200.0),
+            entry("timeout", "Time is up for this step.", ("data", "Data and features"), 420.0),
+            entry("notice", "Session saved."),
+        ],
+        "scorecard": card if finished else None,
+        "steps": [
+            {
+                "id": step.id,
+                "title": step.title,
+                "minutes": step.minutes,
+                "model_answer": case.model_answer[step.id],
+                "seconds_used": {"requirements": 420.0, "framing": 200.0}.get(step.id),
+            }
+            for step in fw.steps
+        ],
+        "study_next": ["Quantifies scale and the latency budget: state the numbers and what they imply"],
+    }
+
+
+@pytest.fixture(scope="module")
+def report() -> dict[str, Any]:
+    return build_report()
+
+
+def test_markdown_report_holds_the_whole_session(report):
+    md = render_report(report, "md")
+
+    assert md.startswith(f"# {report['session']['case_title']}: session 3\n")
+    assert "2026-11-20 22:30 UTC" in md
+    assert "40m 00s" in md
+    overall = report["scorecard"]["overall"]
+    assert f"## Verdict: {overall['score']} / 100, {overall['level']}" in md
+    assert "| Problem navigation |" in md
+    assert "> " + report["prompt"].splitlines()[0] in md
+    assert "**Q:** How many daily users?" in md
+    assert "**A:** About 300M daily active users." in md
+    assert "**Follow-up:** Why not optimise watch time alone?" in md
+    assert "**Revised answer** (2m 00s):\n\nRetention is the north star." in md
+    assert "Time is up for this step." in md
+    assert REQUIREMENTS_ANSWER in md
+    assert FRAMING_ANSWER in md
+    assert "What to study next" in md
+    assert "Time: 7m 00s of 5 min (over budget)" in md
+
+
+def test_markdown_report_quotes_evidence_and_gives_feedback_for_missed_items(report):
+    md = render_report(report, "md")
+
+    met = [item for step in report["scorecard"]["steps"] for item in step["items"] if item["met"]]
+    missed = [item for step in report["scorecard"]["steps"] for item in step["items"] if not item["met"]]
+    assert met and missed
+    for item in met:
+        assert item["title"] in md
+        for quote in item["evidence"]:
+            assert "> " + quote in md
+    assert missed[0]["feedback"].splitlines()[0] in md
+
+
+def test_markdown_report_ends_with_every_model_answer(report):
+    md = render_report(report, "md")
+
+    appendix = md.split("## Appendix: model answers", 1)[1]
+    for step in report["steps"]:
+        assert step["model_answer"].strip() in appendix
+
+
+def test_markdown_report_is_not_html_escaped(report):
+    md = render_report(report, "md")
+
+    assert "&lt;" not in md and "&#39;" not in md
+    assert "I'd treat watch time" in md
+
+
+def test_html_report_escapes_user_text(report):
+    html = render_report(report, "html")
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script>alert" not in html
+
+
+def test_html_report_is_self_contained(report):
+    html = render_report(report, "html")
+
+    assert "<script" not in html.lower()
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
+    assert "<link" not in html.lower()
+    assert "@import" not in html
+    assert "<style>" in html
+
+
+def test_html_report_shows_score_evidence_transcript_and_model_answers(report):
+    html = render_report(report, "html")
+
+    assert 'class="level level-' in html
+    assert str(report["scorecard"]["overall"]["score"]) in html
+    evidence = next(
+        quote for step in report["scorecard"]["steps"] for item in step["items"] for quote in item["evidence"]
+    )
+    assert f"<blockquote>{evidence.replace(chr(39), '&#39;')}</blockquote>" in html
+    assert "Why not optimise watch time alone?" in html
+    assert html.count('<details class="model">') == len(report["steps"])
+
+
+def test_unfinished_session_renders_as_not_finished():
+    unfinished = build_report(finished=False)
+
+    for fmt in ("md", "html"):
+        out = render_report(unfinished, fmt)
+        assert "not finished" in out.lower()
+        assert "Verdict" not in out
+
+
+def test_unknown_format_is_rejected(report):
+    with pytest.raises(ValueError, match="pdf"):
+        render_report(report, "pdf")
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"), [(245, "4m 05s"), (45.4, "45s"), (3725, "1h 02m 05s"), (None, "–")]
+)
+def test_durations_read_as_minutes_and_seconds(seconds, text):
+    assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        ("2026-11-20T22:30:00+00:00", "2026-11-20 22:30 UTC"),
+        ("2026-11-21T00:30:00+02:00", "2026-11-20 22:30 UTC"),
+        ("2026-11-20T22:30:00", "2026-11-20 22:30 UTC"),
+    ],
+)
+def test_timestamps_read_in_utc(value, text):
+    assert format_timestamp(value) == text
