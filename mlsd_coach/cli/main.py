@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from mlsd_coach import __version__
-from mlsd_coach.cli import cases, history, practice, report, score
+from mlsd_coach.cli import cases, history, mock, practice, report, score
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import ExitCode, MlsdError
 
@@ -25,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(cases.app, name="cases")
 app.command("practice")(practice.practice)
+app.command("mock")(mock.mock)
 app.command("score")(score.score)
 app.command("history")(history.history)
 app.command("report")(report.report)

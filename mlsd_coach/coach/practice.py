@@ -23,12 +23,12 @@ ANSWER_KINDS = ("answer", "revision", "probe_reply")
 class StepState:
     answer: str = ""
     revised: bool = False
-    probe_reply: str = ""
+    probe_replies: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
-        """What is scored: the latest answer plus any reply to the follow-up."""
-        return f"{self.answer}\n\n{self.probe_reply}".strip()
+        """What is scored: the latest answer plus every reply to a follow-up."""
+        return "\n\n".join([self.answer, *self.probe_replies]).strip()
 
 
 @dataclass
@@ -72,7 +72,7 @@ class PracticeSession:
             elif event.kind == "revision":
                 state.answer, state.revised = event.text, True
             else:
-                state.probe_reply = event.text
+                state.probe_replies.append(event.text)
         session.clarified = session.clarified or bool(session.steps)
         return session
 
@@ -109,7 +109,7 @@ class PracticeSession:
 
     def reply_to_probe(self, step: FrameworkStep, text: str, seconds: float | None = None) -> StepResult:
         self.store.add_event(self.session_id, "probe_reply", text, step.id, seconds)
-        self.steps.setdefault(step.id, StepState()).probe_reply = text
+        self.steps.setdefault(step.id, StepState()).probe_replies.append(text)
         return self.score_step(step)
 
     def note(

@@ -1,0 +1,119 @@
+"""The mock interview: an interviewer who keeps time, gives no hints, probes where the answer
+is thin, and ends with a hiring-committee verdict."""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from typing import Protocol
+
+from mlsd_coach.coach.clock import Clock
+from mlsd_coach.coach.interviewer import Reply
+from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.timing import StepTimer, clock_text
+from mlsd_coach.coach.verdict import MockVerdict, StepTime, build_verdict
+from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
+from mlsd_coach.store.history import HistoryStore
+
+Status = Callable[[], str]
+Expired = Callable[[], bool]
+PROBE_SHARE = 0.25  # of the step's budget, for each follow-up reply
+MIN_PROBE_SECONDS = 30.0
+
+
+class MockUI(Protocol):
+    def show_intro(self, case: CaseStudy, minutes: int, timed: bool) -> None: ...
+
+    def ask_clarifying(self, status: Status, expired: Expired | None) -> str | None: ...
+
+    def show_reply(self, reply: Reply) -> None: ...
+
+    def show_step(self, step: FrameworkStep, framework: Framework, budget: float) -> None: ...
+
+    def get_answer(self, step: FrameworkStep, status: Status, expired: Expired | None) -> tuple[str, bool]:
+        """What the user typed, and whether the time ran out while typing."""
+        ...
+
+    def show_time_up(self, step: FrameworkStep, saved: bool) -> None: ...
+
+    def show_probe(self, probe: Probe) -> None: ...
+
+    def get_probe_reply(self, probe: Probe, status: Status, expired: Expired | None) -> tuple[str, bool]: ...
+
+    def show_verdict(self, verdict: MockVerdict) -> None: ...
+
+
+def least_practised_case(store: HistoryStore, case_ids: list[str], rng: random.Random) -> str:
+    counts = Counter(session.case_id for session in store.sessions())
+    fewest = min(counts.get(case_id, 0) for case_id in case_ids)
+    return rng.choice(sorted(c for c in case_ids if counts.get(c, 0) == fewest))
+
+
+def run_mock(
+    session: PracticeSession,
+    ui: MockUI,
+    clock: Clock,
+    budgets: dict[str, float],
+    minutes: int,
+    timed: bool,
+) -> MockVerdict:
+    framework = session.framework
+    round_started = clock.now()
+    steps = framework.steps
+    timer = StepTimer.start(clock, budgets[steps[0].id])
+    current = {"step": steps[0]}
+
+    def status() -> str:
+        step = current["step"]
+        total = f"total {clock_text(clock.now() - round_started)} of {minutes}:00"
+        warning = timer.warning()
+        if timed:
+            head = f"Step {step.number}/{len(steps)} {step.title} · {clock_text(timer.remaining)} left"
+        else:
+            head = f"Step {step.number}/{len(steps)} {step.title} · {clock_text(timer.elapsed)} of {clock_text(timer.budget)}"
+        return " · ".join(part for part in (head, total, warning and f"⚠ {warning}") if part)
+
+    def step_expired() -> bool:
+        return timer.remaining <= 0
+
+    ui.show_intro(session.case, minutes, timed)
+    while not (timed and step_expired()) and (
+        question := ui.ask_clarifying(status, step_expired if timed else None)
+    ):
+        ui.show_reply(session.ask(question))
+    session.done_clarifying()
+
+    times: list[StepTime] = []
+    for index, step in enumerate(steps):
+        current["step"] = step
+        if index:
+            timer = StepTimer.start(clock, budgets[step.id])
+        ui.show_step(step, framework, budgets[step.id])
+        text, timed_out = ui.get_answer(step, status, step_expired if timed else None)
+        if timed_out:
+            session.note(
+                "timeout", "Time was up for this step; what was typed is saved.", step, timer.elapsed
+            )
+            ui.show_time_up(step, saved=bool(text.strip()))
+        if text.strip():
+            result = session.submit(step, text, seconds=timer.elapsed)
+            if not timed_out:
+                count = 2 if result.score < 50 else 1
+                for probe in session.probes(step, result, count):
+                    ui.show_probe(probe)
+                    probe_timer = StepTimer.start(
+                        clock, max(MIN_PROBE_SECONDS, PROBE_SHARE * budgets[step.id])
+                    )
+                    reply, _ = ui.get_probe_reply(
+                        probe, status, (lambda t=probe_timer: t.remaining <= 0) if timed else None
+                    )
+                    if reply.strip():
+                        session.reply_to_probe(step, reply, seconds=probe_timer.elapsed)
+        times.append(StepTime(step.id, step.title, timer.elapsed, budgets[step.id], timed_out))
+
+    card = session.finish()
+    answers = {step_id: state.text for step_id, state in session.steps.items()}
+    verdict = build_verdict(card, framework, times, answers)
+    ui.show_verdict(verdict)
+    return verdict

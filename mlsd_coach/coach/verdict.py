@@ -1,0 +1,100 @@
+"""The hiring-committee view of a mock interview: a recommendation with its reasons, time
+against budget, and the strongest and weakest moments in the candidate's own words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from mlsd_coach.coach.flow import study_next
+from mlsd_coach.content.models import Framework
+from mlsd_coach.scoring.base import ItemResult, Scorecard
+
+OVERRUN = 1.25
+
+
+@dataclass(frozen=True)
+class StepTime:
+    step_id: str
+    title: str
+    used: float
+    budget: float
+    timed_out: bool
+
+
+@dataclass(frozen=True)
+class Moment:
+    step_title: str
+    quote: str
+    note: str
+
+
+@dataclass(frozen=True)
+class MockVerdict:
+    card: Scorecard
+    recommendation: str
+    reasons: list[str]
+    times: list[StepTime]
+    strongest: list[Moment]
+    weakest: list[Moment]
+    study: list[ItemResult]
+
+
+def build_verdict(
+    card: Scorecard, framework: Framework, times: list[StepTime], answers: dict[str, str]
+) -> MockVerdict:
+    hire_bar = next(level.min_score for level in framework.levels if level.name == "hire")
+    lean_bar = next(level.min_score for level in framework.levels if level.name == "lean hire")
+    reasons = []
+    for signal in sorted(card.signals, key=lambda s: s.score, reverse=True):
+        if signal.score >= hire_bar:
+            reasons.append(f"+ {signal.title} is at hire level ({signal.score:.0f})")
+        elif signal.score < lean_bar:
+            reasons.append(f"- {signal.title} is below the bar ({signal.score:.0f})")
+    for step in card.steps:
+        for mistake in step.mistakes:
+            reasons.append(f"- {step.title}: {mistake.title.lower()}")
+        if not step.answered:
+            reasons.append(f"- {step.title} was not covered")
+    timed_out = [t.title for t in times if t.timed_out]
+    overran = [t.title for t in times if not t.timed_out and t.used > OVERRUN * t.budget]
+    if timed_out:
+        reasons.append(f"- ran out of time in: {', '.join(timed_out)}")
+    if overran:
+        reasons.append(f"- went well over the time budget in: {', '.join(overran)}")
+    if not timed_out and not overran and times:
+        reasons.append("+ kept to the time budget")
+    if card.flagged:
+        reasons.insert(0, "- the answer addressed the grader instead of the interviewer (disqualified)")
+    return MockVerdict(
+        card=card,
+        recommendation=card.level,
+        reasons=reasons,
+        times=times,
+        strongest=_strongest(card),
+        weakest=_weakest(card, answers),
+        study=study_next(card),
+    )
+
+
+def _strongest(card: Scorecard, count: int = 2) -> list[Moment]:
+    met = [
+        (item.weight, step.title, item)
+        for step in card.steps
+        for item in step.items
+        if item.met and item.evidence
+    ]
+    met.sort(key=lambda entry: entry[0], reverse=True)
+    return [Moment(title, item.evidence[0], item.title) for _, title, item in met[:count]]
+
+
+def _weakest(card: Scorecard, answers: dict[str, str], count: int = 2) -> list[Moment]:
+    moments = []
+    for step in sorted(card.steps, key=lambda s: s.score)[:count]:
+        words = " ".join(answers.get(step.id, "").split())
+        quote = (words[:157] + "…") if len(words) > 160 else words
+        missing = step.to_add(1)
+        note = (
+            f"scored {step.score:.0f}; missing: {missing[0].title}" if missing else f"scored {step.score:.0f}"
+        )
+        moments.append(Moment(step.title, quote or "(nothing said)", note))
+    return moments

@@ -1,0 +1,161 @@
+"""The mock interview core with a manual clock: a 45-minute round in milliseconds."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+import pytest
+
+from conftest import DATA
+from mlsd_coach.answers import parse_answer
+from mlsd_coach.coach.clock import ManualClock
+from mlsd_coach.coach.mock import least_practised_case, run_mock
+from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.timing import StepTimer, check_minutes, step_budgets
+from mlsd_coach.content.registry import load_glossary, load_library
+from mlsd_coach.errors import BadInputError
+from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.store.history import HistoryStore
+
+LIBRARY = load_library()
+SEVEN, FOUR = LIBRARY.frameworks["seven-step"], LIBRARY.frameworks["four-step"]
+CASE = LIBRARY.case("feed-ranking")
+SCORER = OfflineScorer(load_glossary())
+MID = parse_answer((DATA / "answers" / "feed-ranking" / "mid.md").read_text(), SEVEN)
+
+
+def test_budgets_scale_with_the_round_and_fill_it():
+    for framework in (SEVEN, FOUR):
+        for minutes in (10, 45, 120):
+            budgets = step_budgets(framework, minutes)
+            assert sum(budgets.values()) == pytest.approx(minutes * 60)
+    assert step_budgets(SEVEN, 45)["model"] == pytest.approx(600)
+    assert step_budgets(SEVEN, 90)["model"] == pytest.approx(1200)
+    assert step_budgets(SEVEN, 10)["requirements"] == pytest.approx(5 / 45 * 600)
+
+
+@pytest.mark.parametrize("minutes", [9, 121, 0, -5])
+def test_minutes_outside_10_to_120_are_rejected(minutes):
+    with pytest.raises(BadInputError, match="between 10 and 120"):
+        check_minutes(minutes)
+
+
+def test_timer_warns_at_half_ninety_percent_and_overrun():
+    clock = ManualClock()
+    timer = StepTimer.start(clock, 100)
+    assert timer.warning() is None
+    clock.advance(50)
+    assert timer.warning() == "half of this step's time used"
+    clock.advance(40)
+    assert timer.warning() == "90% of this step's time used: wrap up"
+    clock.advance(11)
+    assert timer.warning() == "over budget: wrap up now" and timer.remaining < 0
+
+
+def test_least_practised_case_is_chosen(tmp_path):
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        for case_id in ("feed-ranking", "feed-ranking", "fraud-detection", "search-ranking"):
+            store.start_session(case_id, "seven-step", "practice", "offline")
+        assert least_practised_case(store, sorted(LIBRARY.cases), random.Random(1)) == "ad-click-prediction"
+
+
+@dataclass
+class ScriptedMockUI:
+    """Types the mid-level answer; spends `typing` seconds per answer; lets `slow_step` run out."""
+
+    clock: ManualClock
+    typing: float = 60
+    slow_step: str = "framing"
+    probes: list = field(default_factory=list)
+    statuses: list[str] = field(default_factory=list)
+    time_up: list[str] = field(default_factory=list)
+    verdict: object = None
+
+    def show_intro(self, case, minutes, timed):
+        pass
+
+    def ask_clarifying(self, status, expired):
+        return None
+
+    def show_reply(self, reply):
+        pass
+
+    def show_step(self, step, framework, budget):
+        pass
+
+    def get_answer(self, step, status, expired):
+        if step.id == self.slow_step and expired is not None:
+            while not expired():
+                self.clock.advance(15)
+                self.statuses.append(status())
+            return "I would frame it as multi-task ranking of", True
+        self.clock.advance(self.typing)
+        return MID.text(step.id), False
+
+    def show_time_up(self, step, saved):
+        self.time_up.append(step.id)
+
+    def show_probe(self, probe):
+        self.probes.append(probe)
+
+    def get_probe_reply(self, probe, status, expired):
+        self.clock.advance(30)
+        return (
+            "We would correct position bias with inverse propensity weighting from randomised slots.",
+            False,
+        )
+
+    def show_verdict(self, verdict):
+        self.verdict = verdict
+
+
+def run(tmp_path, timed=True, minutes=45, ui_typing=60):
+    clock = ManualClock()
+    ui = ScriptedMockUI(clock, typing=ui_typing)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = PracticeSession.start(store, CASE, SEVEN, SCORER, mode="mock", minutes=minutes, timed=timed)
+        verdict = run_mock(session, ui, clock, step_budgets(SEVEN, minutes), minutes, timed)
+        events = store.events(session.session_id)
+        row = store.session(session.session_id)
+    return ui, verdict, events, row
+
+
+def test_a_45_minute_timed_mock_runs_on_a_manual_clock(tmp_path):
+    ui, verdict, events, row = run(tmp_path)
+    assert ui.time_up == ["framing"]
+    assert any("half of this step's time used" in s for s in ui.statuses)
+    assert any("90% of this step's time used" in s for s in ui.statuses)
+    assert [e.text for e in events if e.kind == "answer" and e.step_id == "framing"] == [
+        "I would frame it as multi-task ranking of"
+    ]
+    assert any(e.kind == "timeout" and e.step_id == "framing" for e in events)
+    framing = next(t for t in verdict.times if t.step_id == "framing")
+    assert framing.timed_out and framing.used >= framing.budget
+    assert "- ran out of time in: Frame as an ML task" in verdict.reasons
+    assert row.mode == "mock" and row.finished and row.settings == {"minutes": 45, "timed": True}
+    assert verdict.strongest and all(m.quote for m in verdict.strongest)
+    assert len(verdict.weakest) == 2 and len(verdict.study) == 3
+
+
+def test_probes_are_asked_only_for_missed_items_and_replies_can_earn_credit(tmp_path):
+    ui, verdict, events, _ = run(tmp_path)
+    assert ui.probes, "a mid-level answer leaves something to probe"
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        [session] = store.sessions()
+        attempts = store.step_scores(session.id)
+    first = {s.step_id: s for s in attempts if s.attempt == 1}
+    last = {s.step_id: s for s in attempts}
+    for probe in ui.probes:
+        missed = {item["id"] for item in first[probe.step].result["items"] if not item["met"]}
+        assert set(probe.targets) <= missed, f"probe {probe.id} asks about something already covered"
+    assert len([e for e in events if e.kind == "probe_reply"]) == len(ui.probes)
+    # The reply about position bias earns credit the first answer missed.
+    assert last["data"].score > first["data"].score
+
+
+def test_without_timed_nothing_is_cut_off_but_overruns_are_reported(tmp_path):
+    ui, verdict, events, _ = run(tmp_path, timed=False, minutes=10, ui_typing=200)
+    assert ui.time_up == []
+    assert not any(e.kind == "timeout" for e in events)
+    assert any(reason.startswith("- went well over the time budget") for reason in verdict.reasons)

@@ -1,0 +1,83 @@
+"""`mlsd mock --timed` through a real pseudo-terminal, with the interview clock run 6x faster
+(MLSD_CLOCK_RATE) so a 10-minute round takes well under a minute."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from pty_helpers import SUBMIT, exit_status, expect_in_order, spawn
+
+from mlsd_coach.content.registry import load_library
+from mlsd_coach.store.history import HistoryStore
+
+CASE = load_library().case("feed-ranking")
+SHORT_ANSWER = "We log impressions with their position and build features point-in-time so nothing leaks."
+
+
+def reply_to_probes_until(child, marker: str) -> int:
+    """Skip every follow-up (empty reply) until `marker`; returns how many were asked."""
+    asked = 0
+    while child.expect(["follow-up", marker]) == 0:
+        asked += 1
+        child.expect("Your reply")
+        child.send(SUBMIT)
+    return asked
+
+
+def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
+    monkeypatch.setitem(os.environ, "MLSD_CLOCK_RATE", "6")
+    child = spawn(private_home, "mock", "--timed", "--minutes", "10", "--case", "feed-ranking", timeout=40)
+    child.expect("I'll keep time")
+    child.expect("Clarifying question")
+    child.sendline("What is the latency budget?")
+    expect_in_order(child, "150 ms", "Clarifying question")
+    child.sendline("done")
+    child.expect("Your answer")
+    child.send("The objective is long-term retention, because watch time alone rewards clickbait." + SUBMIT)
+    probes = reply_to_probes_until(child, "Frame as an ML task")
+    child.expect("Your answer")
+    child.send("I would frame it as multi-task ranking")  # and never submit: the step's time runs out
+    child.expect("Time's up for frame as an ml task; I've noted what you had")
+    for title in ("Model development", "Evaluation", "Deployment and serving", "Monitoring and iteration"):
+        child.expect("Your answer")
+        child.send(SHORT_ANSWER + SUBMIT)
+        probes += reply_to_probes_until(child, title)
+    child.expect("Your answer")
+    child.send(SHORT_ANSWER + SUBMIT)
+    probes += reply_to_probes_until(child, "Hiring committee scorecard")
+    expect_in_order(
+        child, "Recommendation:", "timed out", "Strongest moments", "Weakest moments", "Study next"
+    )
+    child.expect("Saved as session")
+    assert exit_status(child) == 0
+    assert probes > 0
+
+    with HistoryStore(private_home / "history.sqlite3") as store:
+        [row] = store.sessions()
+        events = store.events(row.id)
+        first = {s.step_id: s.result for s in store.step_scores(row.id) if s.attempt == 1}
+    framing = [e.text for e in events if e.step_id == "framing" and e.kind == "answer"]
+    assert framing == ["I would frame it as multi-task ranking"]
+    asked = [e for e in events if e.kind == "probe"]
+    assert len(asked) == probes
+    by_question = {" ".join(p.question.split()): p for p in CASE.probes}
+    for event in asked:
+        probe = by_question[" ".join(event.text.split())]
+        missed = {item["id"] for item in first[probe.step]["items"] if not item["met"]}
+        assert set(probe.targets) <= missed
+
+    history = json.loads(mlsd("history", "--json").stdout)
+    assert history["sessions"][0]["mode"] == "mock" and history["sessions"][0]["finished"]
+    report = mlsd("report", str(row.id))
+    assert report.exit_code == 0 and "I would frame it as multi-task ranking" in report.stdout
+
+
+def test_minutes_out_of_range_is_bad_input(mlsd):
+    result = mlsd("mock", "--minutes", "5")
+    assert result.exit_code == 2 and "--minutes must be between 10 and 120" in result.stderr
+
+
+def test_mock_without_a_terminal(mlsd):
+    result = mlsd("mock", "--timed")
+    assert result.exit_code == 2 and "needs a terminal" in result.stderr
