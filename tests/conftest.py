@@ -20,6 +20,15 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
     monkeypatch.setenv("MLSD_HOME", str(home))
     monkeypatch.delenv("MLSD_CASES_DIR", raising=False)
     monkeypatch.delenv("MLSD_DEBUG", raising=False)
+    for key in (
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "MLSD_LLM_BASE_URL",
+        "MLSD_LLM_MODEL",
+        "MLSD_LLM_TIMEOUT",
+    ):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.delenv("MLSD_CLOCK_RATE", raising=False)
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("TERM", "dumb")
@@ -62,3 +71,20 @@ def run_cli(
         cwd=cwd,
         timeout=60,
     )
+
+
+SECRET_KEY = "sk-test-SECRET-4f9a1c2e8b7d6a5f"
+
+
+@pytest.fixture
+def fake_openai(monkeypatch: pytest.MonkeyPatch):
+    """A real OpenAI-compatible server on 127.0.0.1, and the environment pointing at it."""
+    from fake_openai import FakeOpenAI
+
+    server = FakeOpenAI().start()
+    monkeypatch.setenv("OPENAI_BASE_URL", server.url)
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET_KEY)
+    monkeypatch.setenv("MLSD_LLM_MODEL", "test-model")
+    monkeypatch.setenv("MLSD_LLM_TIMEOUT", "5")
+    yield server
+    server.stop()

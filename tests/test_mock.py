@@ -81,6 +81,9 @@ class ScriptedMockUI:
     def show_reply(self, reply):
         pass
 
+    def show_notice(self, text):
+        pass
+
     def show_step(self, step, framework, budget):
         pass
 

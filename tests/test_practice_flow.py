@@ -50,6 +50,9 @@ class ScriptedUI:
         self.clock.advance(120)
         return (previous + "\n\nI would also add a canary rollout.") if previous else STRONG.text(step.id)
 
+    def show_notice(self, text):
+        self.shown.append(("notice", text))
+
     def show_hint(self, text):
         self.shown.append(("hint", text))
 

@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from conftest import DATA
+
 HEAVY = ["openai", "questionary", "numpy", "jinja2", "prompt_toolkit", "faiss", "lightgbm"]
 
 PROBE = """
@@ -19,7 +21,18 @@ main()
 """
 
 
-@pytest.mark.parametrize("args", [["--help"], ["cases", "list"], ["cases", "list", "--json"], ["--version"]])
+SCORE_OFFLINE = [
+    "score",
+    "feed-ranking",
+    str(DATA / "answers" / "feed-ranking" / "mid.md"),
+    "--scorer",
+    "offline",
+]
+
+
+@pytest.mark.parametrize(
+    "args", [["--help"], ["cases", "list"], ["cases", "list", "--json"], ["--version"], SCORE_OFFLINE]
+)
 def test_fast_commands_import_no_heavy_module(args):
     code = PROBE.format(heavy=HEAVY, args=args)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

@@ -10,7 +10,7 @@ import typer
 
 from mlsd_coach.cli.options import FrameworkOption, ScorerOption
 from mlsd_coach.cli.output import console
-from mlsd_coach.cli.practice import require_terminal
+from mlsd_coach.cli.practice import require_terminal, use_llm_interviewer
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import BadInputError, ExitCode
 
@@ -59,6 +59,7 @@ def mock(
         session = PracticeSession.start(
             store, case, chosen_framework, judge, mode="mock", minutes=minutes, timed=timed
         )
+        use_llm_interviewer(session, judge)
         for notice in notices:
             out.print(f"[dim]{notice}[/dim]")
         try:

@@ -65,6 +65,9 @@ class MockTerminalUI:
             return None
         return text
 
+    def show_notice(self, text: str) -> None:
+        self.out.print(f"[yellow]note: {text}[/yellow]")
+
     def show_reply(self, reply: Reply) -> None:
         self.out.print(f"[cyan]{INTERVIEWER}:[/cyan] {reply.text}\n")
 

@@ -21,6 +21,17 @@ def require_terminal(command: str) -> None:
         )
 
 
+def use_llm_interviewer(session, judge) -> None:
+    """With the LLM judge, the same model also voices the interviewer."""
+    if judge.name != "llm":
+        return
+    from mlsd_coach.coach.llm_interviewer import LlmInterviewer
+
+    interviewer = LlmInterviewer(judge.client, judge.notices)
+    session.interviewer = interviewer.answer
+    session.phrase_probe = interviewer.phrase
+
+
 def practice(
     ctx: typer.Context,
     case_id: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. feed-ranking.")],
@@ -52,6 +63,7 @@ def practice(
         session = PracticeSession.resume(store, row.id, case, app_state.frameworks[row.framework], judge)
     else:
         session = PracticeSession.start(store, case, app_state.framework(framework), judge)
+    use_llm_interviewer(session, judge)
     out = console()
     for notice in notices:
         out.print(f"[dim]{notice}[/dim]")

@@ -73,6 +73,9 @@ class TerminalUI:
                 continue
             return text
 
+    def show_notice(self, text: str) -> None:
+        self.out.print(f"[yellow]note: {text}[/yellow]")
+
     def show_hint(self, text: str) -> None:
         self.out.print(f"[yellow]Hint:[/yellow] {text}\n")
 

@@ -35,10 +35,12 @@ def score(
     answer = parse_answer(text, chosen_framework, app_state.frameworks["seven-step"])
     card = judge.score(case, chosen_framework, answer)
     if as_json:
+        for notice in judge.notices:
+            typer.echo(f"note: {notice}", err=True)
         print_json(card.to_json())
         return
     from mlsd_coach.cli.score_view import render_scorecard
 
-    for notice in notices:
+    for notice in [*notices, *judge.notices]:
         typer.echo(f"note: {notice}", err=True)
     render_scorecard(console(), card, case.title)

@@ -16,6 +16,7 @@ def run_practice(session: PracticeSession, ui: PracticeUI, clock: Clock | None =
     if not session.clarified:
         while (question := ui.ask_clarifying()) is not None:
             ui.show_reply(session.ask(question))
+            _notices(session, ui)
         session.done_clarifying()
 
     for step in session.pending_steps():
@@ -24,6 +25,7 @@ def run_practice(session: PracticeSession, ui: PracticeUI, clock: Clock | None =
         while (text := ui.get_answer(step)).strip().lower() in HINT_COMMANDS:
             ui.show_hint(session.hint(step))
         result = session.submit(step, text, seconds=clock.now() - started)
+        _notices(session, ui)
         ui.show_step_result(result)
         for probe in session.probes(step, result):
             ui.show_probe(probe)
@@ -38,6 +40,11 @@ def run_practice(session: PracticeSession, ui: PracticeUI, clock: Clock | None =
     model_answer = step_model_answer(session.case, session.framework.step(weakest.id))
     ui.show_scorecard(card, study_next(card), weakest, model_answer)
     return card
+
+
+def _notices(session: PracticeSession, ui: PracticeUI) -> None:
+    for notice in session.drain_notices():
+        ui.show_notice(notice)
 
 
 def study_next(card: Scorecard, count: int = 3) -> list[ItemResult]:

@@ -29,6 +29,8 @@ class MockUI(Protocol):
 
     def show_reply(self, reply: Reply) -> None: ...
 
+    def show_notice(self, text: str) -> None: ...
+
     def show_step(self, step: FrameworkStep, framework: Framework, budget: float) -> None: ...
 
     def get_answer(self, step: FrameworkStep, status: Status, expired: Expired | None) -> tuple[str, bool]:
@@ -42,6 +44,11 @@ class MockUI(Protocol):
     def get_probe_reply(self, probe: Probe, status: Status, expired: Expired | None) -> tuple[str, bool]: ...
 
     def show_verdict(self, verdict: MockVerdict) -> None: ...
+
+
+def _notices(session: PracticeSession, ui: MockUI) -> None:
+    for notice in session.drain_notices():
+        ui.show_notice(notice)
 
 
 def least_practised_case(store: HistoryStore, case_ids: list[str], rng: random.Random) -> str:
@@ -82,6 +89,7 @@ def run_mock(
         question := ui.ask_clarifying(status, step_expired if timed else None)
     ):
         ui.show_reply(session.ask(question))
+        _notices(session, ui)
     session.done_clarifying()
 
     times: list[StepTime] = []
@@ -98,6 +106,7 @@ def run_mock(
             ui.show_time_up(step, saved=bool(text.strip()))
         if text.strip():
             result = session.submit(step, text, seconds=timer.elapsed)
+            _notices(session, ui)
             if not timed_out:
                 count = 2 if result.score < 50 else 1
                 for probe in session.probes(step, result, count):
@@ -113,6 +122,7 @@ def run_mock(
         times.append(StepTime(step.id, step.title, timer.elapsed, budgets[step.id], timed_out))
 
     card = session.finish()
+    _notices(session, ui)
     answers = {step_id: state.text for step_id, state in session.steps.items()}
     verdict = build_verdict(card, framework, times, answers)
     ui.show_verdict(verdict)

@@ -7,6 +7,7 @@ session is rebuilt from those events alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mlsd_coach.answers import ParsedAnswer
@@ -41,6 +42,8 @@ class PracticeSession:
     mode: str = "practice"
     steps: dict[str, StepState] = field(default_factory=dict)
     clarified: bool = False
+    interviewer: Callable[[CaseStudy, str], Reply] = answer_question
+    phrase_probe: Callable[[Probe, StepResult], Probe] | None = None
 
     @classmethod
     def start(
@@ -79,7 +82,7 @@ class PracticeSession:
     # clarifying questions
     def ask(self, question: str) -> Reply:
         self.store.add_event(self.session_id, "question", question)
-        reply = answer_question(self.case, question)
+        reply = self.interviewer(self.case, question)
         self.store.add_event(self.session_id, "fact_answer", reply.text)
         return reply
 
@@ -125,9 +128,19 @@ class PracticeSession:
 
     def probes(self, step: FrameworkStep, result: StepResult, count: int = 1) -> list[Probe]:
         chosen = select_probes(self.case, step, result, count)
+        if self.phrase_probe is not None:
+            chosen = [self.phrase_probe(probe, result) for probe in chosen]
         for probe in chosen:
             self.store.add_event(self.session_id, "probe", probe.question, step.id)
         return chosen
+
+    def drain_notices(self) -> list[str]:
+        """Notices the scorer or interviewer raised since the last call, recorded in history."""
+        notices = list(dict.fromkeys(self.scorer.notices))
+        self.scorer.notices.clear()
+        for notice in notices:
+            self.store.add_event(self.session_id, "notice", notice)
+        return notices
 
     def finish(self) -> Scorecard:
         card = self.scorer.score(self.case, self.framework, self._answer(set(self.steps)))

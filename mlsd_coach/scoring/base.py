@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from mlsd_coach.answers import ParsedAnswer
-from mlsd_coach.content.models import CaseStudy, Framework
+from mlsd_coach.content.models import CaseStudy, Framework, RubricItem
 
 
 @dataclass
@@ -25,6 +25,20 @@ class ItemResult:
     @property
     def met(self) -> bool:
         return self.score >= 0.6
+
+    @classmethod
+    def no_credit(cls, item: RubricItem, feedback: str, generic: bool) -> ItemResult:
+        return cls(
+            item.id,
+            item.title,
+            item.weight,
+            item.signal,
+            0.0,
+            [],
+            " ".join(feedback.split()),
+            item.why,
+            generic,
+        )
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -181,5 +195,6 @@ class Scorecard:
 
 class Scorer(Protocol):
     name: str
+    notices: list[str]  # one-line notices for the user (e.g. a fallback), drained by the caller
 
     def score(self, case: CaseStudy, framework: Framework, answer: ParsedAnswer) -> Scorecard: ...

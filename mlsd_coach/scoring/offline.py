@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import dataclass
 from functools import cache
 
 from mlsd_coach.answers import ParsedAnswer
@@ -50,24 +51,39 @@ _TRADE_OFF = re.compile(
 _NUMBER = re.compile(r"\d")
 
 
+@dataclass(frozen=True)
+class Flag:
+    """A sentence that addresses the grader, and why it was flagged."""
+
+    step_id: str
+    sentence: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"step '{self.step_id}': \"{_clip(self.sentence)}\" ({self.reason})"
+
+
 class OfflineScorer:
     name = "offline"
 
     def __init__(self, glossary: Glossary) -> None:
         self._compiler = ConceptCompiler(glossary)
+        self.notices: list[str] = []
 
     def score(self, case: CaseStudy, framework: Framework, answer: ParsedAnswer) -> Scorecard:
         steps: list[StepResult] = []
-        flagged: list[str] = []
+        flags: list[Flag] = []
         for step in framework.steps:
-            result, step_flagged = self.score_step(case, framework, step, answer.text(step.id))
+            result, step_flags = self.score_step(case, framework, step, answer.text(step.id))
             steps.append(result)
-            flagged.extend(step_flagged)
-        return build_scorecard(case, framework, self.name, steps, list(answer.warnings), flagged)
+            flags.extend(step_flags)
+        return build_scorecard(
+            case, framework, self.name, steps, list(answer.warnings), [str(f) for f in flags]
+        )
 
     def score_step(
         self, case: CaseStudy, framework: Framework, step: FrameworkStep, text: str
-    ) -> tuple[StepResult, list[str]]:
+    ) -> tuple[StepResult, list[Flag]]:
         items = step_items(framework, case, step)
         generic_ids = {item.id for item in step.rubric}
         sentences = split_sentences(text)
@@ -97,8 +113,7 @@ class OfflineScorer:
         notes = _stuffing_notes(step, usable, results)
         step_score = step_score_from_coverage(framework, coverage) * (1 - penalty)
         result = StepResult(step.id, step.title, step_score, "", True, results, mistakes, notes)
-        reasons = [f"step '{step.id}': \"{_clip(s.text)}\" ({grader_directed(s.text)})" for s in flagged]
-        return result, reasons
+        return result, [Flag(step.id, s.text, grader_directed(s.text) or "") for s in flagged]
 
     def _concept_hits(self, item: RubricItem, index: SentenceIndex) -> list[list[Sentence]]:
         return [index.sentences_with(self._compiler.compile(concept)) for concept in item.concepts]
@@ -226,17 +241,7 @@ def _feedback_text(item: RubricItem, score: float, depth_missing: bool, concepts
 
 
 def _unanswered(item: RubricItem, generic: bool) -> ItemResult:
-    return ItemResult(
-        item.id,
-        item.title,
-        item.weight,
-        item.signal,
-        0.0,
-        [],
-        " ".join(f"Not answered. {item.feedback}".split()),
-        item.why,
-        generic,
-    )
+    return ItemResult.no_credit(item, f"Not answered. {item.feedback}", generic)
 
 
 def _stuffing_notes(step: FrameworkStep, sentences: list[Sentence], results: list[ItemResult]) -> list[str]:

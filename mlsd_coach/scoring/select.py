@@ -6,6 +6,10 @@ from mlsd_coach.errors import BadInputError
 from mlsd_coach.scoring.base import Scorer
 
 CHOICES = ("offline", "llm", "auto")
+NOT_CONFIGURED = (
+    "the LLM judge is not configured: set OPENAI_API_KEY (and MLSD_LLM_MODEL), or OPENAI_BASE_URL "
+    "for a local OpenAI-compatible server; `mlsd config show` shows what is set"
+)
 
 
 def make_scorer(choice: str) -> tuple[Scorer, list[str]]:
@@ -13,13 +17,20 @@ def make_scorer(choice: str) -> tuple[Scorer, list[str]]:
     choice = choice.strip().lower()
     if choice not in CHOICES:
         raise BadInputError(f"unknown scorer '{choice}'; use offline, llm or auto")
-    if choice == "llm":
-        raise BadInputError(
-            "the LLM judge is not configured: this version scores offline only; use --scorer offline "
-            "(or auto, which falls back to offline)"
-        )
     from mlsd_coach.content.registry import load_glossary
     from mlsd_coach.scoring.offline import OfflineScorer
 
-    notices = ["no LLM judge is configured; scoring offline"] if choice == "auto" else []
-    return OfflineScorer(load_glossary()), notices
+    offline = OfflineScorer(load_glossary())
+    if choice == "offline":
+        return offline, []
+    from mlsd_coach.llm.config import load_settings
+
+    settings = load_settings()
+    if not settings.configured:
+        if choice == "llm":
+            raise BadInputError(NOT_CONFIGURED)
+        return offline, ["no LLM judge is configured; scoring offline"]
+    from mlsd_coach.llm.client import LlmClient
+    from mlsd_coach.scoring.llm import LlmScorer
+
+    return LlmScorer(LlmClient(settings), offline), []

@@ -1,0 +1,1 @@
+"""Talking to an OpenAI-compatible model: settings, a resilient client, prompts."""
