@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from mlsd_coach.cli.output import emit
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import BadInputError
 
@@ -40,14 +41,7 @@ def report(
             store, row, app_state.case(row.case_id), app_state.frameworks[row.framework], study
         )
     text = render_report(data, fmt)
-    if output is None:
-        typer.echo(text, nl=not text.endswith("\n"))
-        return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as err:
-        raise BadInputError(f"{output}: cannot write: {err.strerror}") from None
-    typer.echo(f"wrote {output}", err=True)
+    emit(text, output, f"{fmt} report of session {row.id}")
 
 
 def _find_session(store, session: str):

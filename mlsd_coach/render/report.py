@@ -23,7 +23,7 @@ def render_report(report: dict[str, Any], fmt: str) -> str:
         raise ValueError(f"unknown report format {fmt!r}; use one of: {', '.join(TEMPLATES)}")
     scorecard = report["scorecard"]
     cards = {step["id"]: step for step in scorecard["steps"]} if scorecard else {}
-    template = _environment().get_template(TEMPLATES[fmt])
+    template = environment().get_template(TEMPLATES[fmt])
     return template.render(
         **report,
         cards=cards,
@@ -74,7 +74,9 @@ def signal_title(signal_id: str) -> str:
 
 
 @cache
-def _environment() -> Environment:
+def environment() -> Environment:
+    """The one Jinja2 environment of every renderer in `render/`: templates from `templates/`,
+    HTML templates autoescaped, Markdown ones not."""
     env = Environment(
         loader=FileSystemLoader(templates_dir()),
         # "html.j2" and not "j2": the Markdown template must not be HTML-escaped.

@@ -1,0 +1,1 @@
+"""A case's blueprint rendered for the terminal, Mermaid, Graphviz, Markdown and HTML."""

@@ -1,0 +1,110 @@
+"""The blueprint in a terminal: the online funnel left to right with sizes and budgets, the
+latency budget as a bar, the online/offline split with the training loop, and per
+component the framework step that discusses it and the trade-off an interviewer probes."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from mlsd_coach.blueprint.graph import flow_order, funnel_text, online_stages
+from mlsd_coach.content.models import CaseStudy, Component, Framework
+
+_STAGE_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")
+BAR_WIDTH = 60
+
+
+def render_blueprint(out: Console, case: CaseStudy, framework: Framework) -> None:
+    blueprint = case.blueprint
+    out.print(f"[bold]{blueprint.title}[/bold]  [dim]{case.id}[/dim]")
+    out.print(" ".join(blueprint.summary.split()) + "\n")
+    stages = online_stages(blueprint)
+    out.print(_funnel(stages))
+    out.print(_budget(stages, blueprint.latency_budget_ms, case.latency_budget_ms))
+    out.print(_tracks(case))
+    out.print(_components(case, framework))
+
+
+def _funnel(stages: list[Component]) -> Panel:
+    row = Table.grid(padding=(0, 1))
+    cells: list[object] = []
+    for index, stage in enumerate(stages):
+        colour = _STAGE_COLOURS[index % len(_STAGE_COLOURS)]
+        body = Text(stage.name, style=f"bold {colour}")
+        if stage.funnel:
+            body.append(f"\n{funnel_text(stage)} items")
+        body.append(f"\n{stage.latency_ms:g} ms")
+        if stage.model:
+            body.append(f"\n{_clip_words(stage.model, 60)}", style="dim")
+        cells.append(Panel(body, border_style=colour, expand=True))
+        if index < len(stages) - 1:
+            cells.append(Text("\n→", style="bold"))
+    for cell in cells:
+        row.add_column(ratio=1 if isinstance(cell, Panel) else None)
+    row.add_row(*cells)
+    return Panel(row, title="Online request path", title_align="left")
+
+
+def _budget(stages: list[Component], budget: float, case_budget: float) -> Text:
+    used = sum(stage.latency_ms or 0 for stage in stages)
+    bar = Text("Latency: ")
+    for index, stage in enumerate(stages):
+        width = max(1, round(BAR_WIDTH * (stage.latency_ms or 0) / budget))
+        bar.append("█" * width, style=_STAGE_COLOURS[index % len(_STAGE_COLOURS)])
+    bar.append("░" * max(0, BAR_WIDTH - round(BAR_WIDTH * used / budget)), style="dim")
+    parts = " + ".join(f"{stage.latency_ms:g}" for stage in stages)
+    case_note = f"; the case allows {case_budget:g} ms end to end" if case_budget != budget else ""
+    bar.append(
+        f"\n         {parts} = {used:g} ms of the {budget:g} ms budget "
+        f"({budget - used:g} ms left for network, feature fetch and fan-out{case_note})\n"
+    )
+    return bar
+
+
+def _clip_words(text: str, limit: int) -> str:
+    words = " ".join(text.split())
+    if len(words) <= limit:
+        return words
+    return words[:limit].rsplit(" ", 1)[0] + "…"
+
+
+def _tracks(case: CaseStudy) -> Table:
+    table = Table(title="Online and offline", title_justify="left", expand=True)
+    table.add_column("online: serves every request", ratio=1)
+    table.add_column("offline: learns from what was served", ratio=1)
+    online = [c for c in case.blueprint.components if c.track == "online"]
+    offline = [c for c in case.blueprint.components if c.track == "offline"]
+    for index in range(max(len(online), len(offline))):
+        table.add_row(*(_entry(side[index]) if index < len(side) else "" for side in (online, offline)))
+    tracks = {c.id: c.track for c in case.blueprint.components}
+    names = {c.id: c.name for c in case.blueprint.components}
+    loop = [
+        f"{names[f.source]} → {names[f.target]}" + (f" ({f.label})" if f.label else "")
+        for f in case.blueprint.flows
+        if tracks[f.source] != tracks[f.target]
+    ]
+    table.caption = "Loop between them: " + "; ".join(loop) if loop else None
+    table.caption_justify = "left"
+    return table
+
+
+def _entry(component: Component) -> str:
+    return f"{component.name} [dim]({component.kind})[/dim]"
+
+
+def _components(case: CaseStudy, framework: Framework) -> Table:
+    table = Table(
+        title="What each part is for in the interview", title_justify="left", expand=True, show_lines=True
+    )
+    table.add_column("component", ratio=2, style="bold")
+    table.add_column("step", ratio=1)
+    table.add_column("the trade-off you will be asked about", ratio=5)
+    for component in flow_order(case.blueprint):
+        step = framework.step_for_seven(component.step)
+        trade_off = " ".join(component.trade_off.split())
+        if component.implementation:
+            trade_off += f"\n[dim]runnable example: {component.implementation}[/dim]"
+        table.add_row(component.name, f"{step.number}. {step.title}", trade_off)
+    return table
