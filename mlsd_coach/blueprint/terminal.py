@@ -4,7 +4,7 @@ component the framework step that discusses it and the trade-off an interviewer 
 
 from __future__ import annotations
 
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -29,7 +29,7 @@ def render_blueprint(out: Console, case: CaseStudy, framework: Framework) -> Non
 
 def _funnel(stages: list[Component]) -> Panel:
     row = Table.grid(padding=(0, 1))
-    cells: list[object] = []
+    cells: list[RenderableType] = []
     for index, stage in enumerate(stages):
         colour = _STAGE_COLOURS[index % len(_STAGE_COLOURS)]
         body = Text(stage.name, style=f"bold {colour}")

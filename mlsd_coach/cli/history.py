@@ -21,8 +21,10 @@ def history(
     from mlsd_coach.store.history import HistoryStore
 
     app_state = state(ctx)
-    minutes = {fw.id: {step.id: step.minutes for step in fw.steps} for fw in app_state.frameworks.values()}
-    short_names = {fw.id: fw.short_name for fw in app_state.frameworks.values()}
+    minutes = {
+        str(fw.id): {step.id: step.minutes for step in fw.steps} for fw in app_state.frameworks.values()
+    }
+    short_names: dict[str, str] = {fw.id: fw.short_name for fw in app_state.frameworks.values()}
     with HistoryStore() as store:
         report = progress(store, minutes, [case.id for case in app_state.catalog().cases])
     if as_json:
@@ -82,8 +84,8 @@ def history(
         for item in report.most_missed:
             out.print(f"  {item.times}× {item.title}")
     if report.suggestion:
-        s = report.suggestion
+        next_up = report.suggestion
         out.print(
-            f"\n[bold]Practise next:[/bold] {s.case_id}, step “{s.step_title}” — {s.reason}. "
-            f"[dim](mlsd practice {s.case_id})[/dim]"
+            f"\n[bold]Practise next:[/bold] {next_up.case_id}, step “{next_up.step_title}” — {next_up.reason}. "
+            f"[dim](mlsd practice {next_up.case_id})[/dim]"
         )

@@ -51,6 +51,10 @@ def _notices(session: PracticeSession, ui: MockUI) -> None:
         ui.show_notice(notice)
 
 
+def _deadline(timer: StepTimer) -> Expired:
+    return lambda: timer.remaining <= 0
+
+
 def least_practised_case(store: HistoryStore, case_ids: list[str], rng: random.Random) -> str:
     counts = Counter(session.case_id for session in store.sessions())
     fewest = min(counts.get(case_id, 0) for case_id in case_ids)
@@ -114,9 +118,7 @@ def run_mock(
                     probe_timer = StepTimer.start(
                         clock, max(MIN_PROBE_SECONDS, PROBE_SHARE * budgets[step.id])
                     )
-                    reply, _ = ui.get_probe_reply(
-                        probe, status, (lambda t=probe_timer: t.remaining <= 0) if timed else None
-                    )
+                    reply, _ = ui.get_probe_reply(probe, status, _deadline(probe_timer) if timed else None)
                     if reply.strip():
                         session.reply_to_probe(step, reply, seconds=probe_timer.elapsed)
         times.append(StepTime(step.id, step.title, timer.elapsed, budgets[step.id], timed_out))

@@ -48,7 +48,7 @@ class LlmClient:
     def text(self, messages: list[dict[str, str]], max_tokens: int = 300) -> str:
         completion = self._call(
             lambda: self._client.chat.completions.create(
-                model=self.settings.model, messages=messages, temperature=0, max_tokens=max_tokens
+                model=self.settings.model, messages=_sdk(messages), temperature=0, max_tokens=max_tokens
             )
         )
         choice = completion.choices[0]
@@ -71,7 +71,7 @@ class LlmClient:
 
         def request() -> Any:
             return self._client.chat.completions.parse(
-                model=self.settings.model, messages=messages, response_format=schema, temperature=0
+                model=self.settings.model, messages=_sdk(messages), response_format=schema, temperature=0
             )
 
         try:
@@ -118,9 +118,9 @@ class LlmClient:
         completion = self._call(
             lambda: self._client.chat.completions.create(
                 model=self.settings.model,
-                messages=messages,
+                messages=_sdk(messages),
                 temperature=0,
-                response_format={"type": "json_object"},
+                response_format=_sdk({"type": "json_object"}),
             )
         )
         choice = completion.choices[0]
@@ -170,6 +170,11 @@ class LlmClient:
 
 class _SchemaRefused(Exception):
     """The server does not do JSON-schema structured output."""
+
+
+def _sdk(value: Any) -> Any:
+    """Plain dicts where the SDK's signatures name TypedDicts; the wire format is the same."""
+    return value
 
 
 def extract_json(text: str) -> Any:
