@@ -59,3 +59,12 @@ def test_feed_ranking_blueprint_points_at_the_reference_pipeline():
     implemented = {c.implementation for c in components if c.implementation}
     for module in ("retrieval", "ranking", "rerank"):
         assert f"mlsd_coach/pipeline/{module}.py" in implemented
+
+
+def test_every_implementation_a_blueprint_names_exists():
+    from mlsd_coach.paths import PACKAGE_DIR
+
+    for case_id in CASES:
+        for component in LIBRARY.case(case_id).blueprint.components:
+            if component.implementation:
+                assert (PACKAGE_DIR.parent / component.implementation).is_file(), component.implementation

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from mlsd_coach import __version__
-from mlsd_coach.cli import blueprint, cases, config, history, mock, practice, report, score
+from mlsd_coach.cli import blueprint, cases, config, history, mock, pipeline, practice, report, score
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import ExitCode, MlsdError
 
@@ -31,6 +31,7 @@ app.command("history")(history.history)
 app.command("report")(report.report)
 app.add_typer(blueprint.app, name="blueprint")
 app.add_typer(config.app, name="config")
+app.add_typer(pipeline.app, name="pipeline")
 
 
 def _print_version(value: bool) -> None:

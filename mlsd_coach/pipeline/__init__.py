@@ -1,0 +1,21 @@
+"""The reference three-stage recommender: a runnable companion to the `feed-ranking` blueprint.
+
+Read it next to the diagram (`mlsd cases show feed-ranking`), one module per component:
+
+| module | blueprint component | framework step | stands in for |
+|---|---|---|---|
+| `data`, `synthetic`, `impressions`, `movielens` | impression-log | data | Kafka, Flink, Hive |
+| `features` | feature-store | data | Feast, Redis |
+| `training_data` | training-data-job | data | Spark |
+| `two_tower` | model-training | model | TensorFlow / PyTorch on GPUs |
+| `ann` | ann-index, index-build | serving | ScaNN, FAISS IVF-PQ, HNSW |
+| `retrieval` | candidate-generation | model | retrieval services |
+| `ranking` | ranking | model | MMoE on Triton |
+| `rerank` | re-ranking | model | rules engine, Bloom filters |
+| `serve` | feed-service | serving | gRPC services |
+| `evaluate`, `metrics` | offline-eval | evaluation | Spark, MLflow |
+| `monitoring` | monitoring | monitoring | Prometheus, Evidently |
+| `train`, `run`, `bench` | the offline track, `mlsd pipeline run` and `bench` | all | Airflow |
+
+Importing this package is cheap; NumPy, FAISS and LightGBM load with the modules that use them.
+"""

@@ -1,0 +1,157 @@
+"""`mlsd pipeline bench`: build the world at N items, then serve Q single requests end to end.
+
+Blueprint: the whole online path, `feed-service` -> `feature-store` -> `candidate-generation` with
+the `ann-index` -> `ranking` -> `re-ranking` (framework step: serving). Requests are served one at
+a time on one thread (FAISS and LightGBM pinned to a single thread), the way one worker of a
+serving fleet would; throughput then scales with workers, latency does not. The report's
+`serving_cpu_per_wall` checks it: CPU seconds per wall second while serving, 1.0 for one thread.
+
+Targets at 1,000,000 items on a 2-core machine: p99 <= 20 ms end to end, ANN recall@100 >= 0.95
+against exact search, the whole bench <= 5 minutes, peak memory <= 4 GB.
+"""
+
+from __future__ import annotations
+
+import gc
+import resource
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from mlsd_coach.pipeline import phases
+from mlsd_coach.pipeline.phases import PhaseTimer, Progress
+from mlsd_coach.pipeline.ranking import GradientBoostedRanker
+from mlsd_coach.pipeline.serve import STAGES, FeedService
+from mlsd_coach.pipeline.synthetic import WorldConfig, synthetic_world
+from mlsd_coach.pipeline.train import System, build_system
+
+TARGETS = {"p99_ms": 20.0, "ann_recall_at_100": 0.95, "bench_s": 300.0, "peak_rss_mb": 4096.0}
+WARM_UP_REQUESTS = 20
+RECALL_QUERIES = 500
+BRUTE_FORCE_QUERIES = 50
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    items: int = 1_000_000
+    queries: int = 1000
+    seed: int = 7
+
+    @property
+    def users(self) -> int:
+        """One user per 20 items, between 2,000 and 50,000: enough logs to train on at any size."""
+        return int(np.clip(self.items // 20, 2_000, 50_000))
+
+
+@dataclass
+class ServingTimes:
+    total_ms: list[float] = field(default_factory=list)
+    stage_ms: dict[str, list[float]] = field(default_factory=lambda: {stage: [] for stage in STAGES})
+    candidates: list[int] = field(default_factory=list)
+    cpu_per_wall: float = 0.0
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def serve_one_at_a_time(
+    service: FeedService, users: np.ndarray, now: float, progress: Progress
+) -> ServingTimes:
+    for user in users[:WARM_UP_REQUESTS]:  # as a service does before it takes traffic
+        service.recommend(int(user), now)
+    gc.collect()
+    gc.freeze()  # long-lived model objects need no more scans by the cyclic garbage collector
+    times = ServingTimes()
+    cpu_start, wall_start = _cpu_seconds(), time.perf_counter()
+    for user in users:
+        served = service.recommend(int(user), now)
+        times.total_ms.append(served.total_ms)
+        for stage, ms in served.stage_ms.items():
+            times.stage_ms[stage].append(ms)
+        times.candidates.append(len(served.candidates))
+        progress.advance()
+    times.cpu_per_wall = (_cpu_seconds() - cpu_start) / (time.perf_counter() - wall_start)
+    gc.unfreeze()
+    return times
+
+
+def ann_recall_and_exact_ms(system: System, users: np.ndarray) -> tuple[float, list[float], int]:
+    """ANN recall@100 against exact search for the warm users among `users`, and the time of
+    exact (brute-force) search on one thread for some of them."""
+    warm = np.unique(users[[system.online.has_history(int(u)) for u in users]])[:RECALL_QUERIES]
+    vectors = system.service.warm_user_vectors(warm)
+    recall = system.index.recall(vectors, 100)
+    exact_ms = []
+    for vector in vectors[:BRUTE_FORCE_QUERIES]:
+        start = time.perf_counter()
+        system.index.exact_search(vector, 100)
+        exact_ms.append((time.perf_counter() - start) * 1000)
+    return recall, exact_ms, len(warm)
+
+
+def _percentiles(values: list[float], which: tuple[int, ...]) -> dict[str, float]:
+    return {f"p{p}": round(float(np.percentile(values, p)), 3) for p in which}
+
+
+def run_bench(config: BenchConfig, progress: Progress | None = None) -> dict[str, Any]:
+    started = time.perf_counter()
+    timer = PhaseTimer(progress)
+    with timer.phase(phases.WORLD):
+        world = synthetic_world(WorldConfig(n_users=config.users, n_items=config.items, seed=config.seed))
+    system = build_system(world, timer, seed=config.seed)
+    build_s = time.perf_counter() - started
+
+    eval_day = world.log.on_days(world.timeline.eval_day, world.timeline.eval_day)
+    users = np.random.default_rng(config.seed).choice(np.unique(eval_day.user), config.queries)
+    with timer.phase("serving: single requests, one thread", total=config.queries):
+        times = serve_one_at_a_time(system.service, users, world.serve_time, timer.progress)
+    with timer.phase("ANN recall and exact search, same run"):
+        ann_recall, exact_ms, recall_queries = ann_recall_and_exact_ms(system, users)
+    gbdt = system.rankers["gbdt"]
+    assert isinstance(gbdt, GradientBoostedRanker)
+
+    report: dict[str, Any] = {
+        "items": config.items,
+        "queries": config.queries,
+        "build_s": round(build_s, 1),
+        "latency_ms": _percentiles(times.total_ms, (50, 95, 99)),
+        "stages_ms": {stage: _percentiles(values, (50, 99)) for stage, values in times.stage_ms.items()},
+        "ann_recall_at_100": round(ann_recall, 4),
+        "brute_force_ms": _percentiles(exact_ms, (50,)),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "bench_s": round(time.perf_counter() - started, 1),
+        "users": config.users,
+        "seed": config.seed,
+        "impressions": len(world.log),
+        "ann": {
+            "index": "faiss IVF-Flat",
+            "nlist": system.index.nlist,
+            "nprobe": system.index.nprobe,
+            "recall_queries": recall_queries,
+        },
+        "ranker": {"model": "LightGBM", "trees": gbdt.trees, "training_rows": len(system.rows)},
+        "candidates_per_request": round(float(np.mean(times.candidates)), 1),
+        "warm_share_of_queries": round(float(np.mean([system.online.has_history(int(u)) for u in users])), 3),
+        "serving_cpu_per_wall": round(times.cpu_per_wall, 2),
+        "phases_s": {name: round(seconds, 2) for name, seconds in timer.seconds.items()},
+        "targets": TARGETS,
+    }
+    report["meets_targets"] = meets_targets(report)
+    return report
+
+
+def meets_targets(report: dict[str, Any]) -> dict[str, bool]:
+    return {
+        "p99_ms": report["latency_ms"]["p99"] <= TARGETS["p99_ms"],
+        "ann_recall_at_100": report["ann_recall_at_100"] >= TARGETS["ann_recall_at_100"],
+        "bench_s": report["bench_s"] <= TARGETS["bench_s"],
+        "peak_rss_mb": report["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
+    }

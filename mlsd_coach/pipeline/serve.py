@@ -1,0 +1,91 @@
+"""The request path: feature lookup, retrieval, ranking and re-ranking, timed stage by stage.
+
+Blueprint: `feed-service` calling `feature-store`, `candidate-generation` (with the `ann-index`),
+`ranking` and `re-ranking` in turn (framework step: serving). In production these are gRPC
+services behind Envoy with per-stage timeouts and fallbacks; here one function on one thread, so
+the stage timings add up to the end-to-end latency a user would see (plus the network).
+
+Stages as timed:
+- features: the user's history vector, user-tower embedding and seen set (a Redis read);
+- retrieval: ANN search plus the popular and fresh sources, merged;
+- ranking: item and cross features for every candidate, then the ranker;
+- rerank: filters, MMR, creator cap and exploration slots.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlsd_coach.pipeline.data import Catalogue
+from mlsd_coach.pipeline.features import OnlineStore
+from mlsd_coach.pipeline.ranking import Scorer
+from mlsd_coach.pipeline.rerank import Page, RerankPolicy, rerank
+from mlsd_coach.pipeline.retrieval import Candidates, Retriever
+from mlsd_coach.pipeline.two_tower import TwoTower
+
+STAGES = ("features", "retrieval", "ranking", "rerank")
+
+
+@dataclass(frozen=True)
+class Served:
+    page: Page
+    candidates: Candidates
+    scores: np.ndarray  # the ranker's score for every candidate
+    stage_ms: dict[str, float]
+
+    @property
+    def total_ms(self) -> float:
+        return sum(self.stage_ms.values())
+
+
+class FeedService:
+    def __init__(
+        self,
+        online: OnlineStore,
+        two_tower: TwoTower,
+        retriever: Retriever,
+        ranker: Scorer,
+        catalogue: Catalogue,
+        item_vectors: np.ndarray,
+        policy: RerankPolicy | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.online, self.two_tower, self.retriever, self.ranker = online, two_tower, retriever, ranker
+        self.catalogue, self.item_vectors, self.seed = catalogue, item_vectors, seed
+        self.policy = policy or RerankPolicy()
+
+    def user_vector(self, user: int) -> np.ndarray | None:
+        """The user-tower embedding, or None for a user with no history (cold start)."""
+        if not self.online.has_history(user):
+            return None
+        return self.two_tower.user_vectors(self.online.user_tower_input(user)[None])[0]
+
+    def warm_user_vectors(self, users: np.ndarray) -> np.ndarray:
+        """User-tower embeddings of many users who all have history (for evaluation)."""
+        return self.two_tower.user_vectors(self.online.user_tower_input(users))
+
+    def recommend(self, user: int, time_of_request: float) -> Served:
+        clock = [time.perf_counter()]
+        user_vector = self.user_vector(user)
+        seen = self.online.seen(user)
+        clock.append(time.perf_counter())
+        candidates = self.retriever.retrieve(user_vector)
+        clock.append(time.perf_counter())
+        scores = self.ranker.score(self.online.features(user, candidates.items, time_of_request))
+        clock.append(time.perf_counter())
+        page = rerank(
+            candidates.items,
+            scores,
+            seen=seen,
+            explicit=self.catalogue.explicit,
+            creator=self.catalogue.creator,
+            vectors=self.item_vectors,
+            rng=np.random.default_rng((self.seed, user)),
+            policy=self.policy,
+        )
+        clock.append(time.perf_counter())
+        stage_ms = {stage: (clock[i + 1] - clock[i]) * 1000 for i, stage in enumerate(STAGES)}
+        return Served(page, candidates, scores, stage_ms)

@@ -1,0 +1,98 @@
+"""`mlsd pipeline run` and `mlsd pipeline bench` through the real entry point: JSON keys, the
+stage-by-stage report, bad options, and no heavy import at start-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+BENCH_KEYS = {
+    "items",
+    "queries",
+    "build_s",
+    "latency_ms",
+    "stages_ms",
+    "ann_recall_at_100",
+    "brute_force_ms",
+    "peak_rss_mb",
+}
+FRAMEWORK_STEPS = {"requirements", "framing", "data", "model", "evaluation", "serving", "monitoring"}
+
+
+@pytest.fixture
+def mlsd_pipeline(mlsd):
+    return lambda *args: mlsd("pipeline", *args)
+
+
+def test_bench_json_has_the_keys_the_issue_lists(mlsd_pipeline):
+    result = mlsd_pipeline("bench", "--items", "10000", "--queries", "40", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert BENCH_KEYS <= set(report)
+    assert report["items"] == 10_000 and report["queries"] == 40
+    assert set(report["latency_ms"]) == {"p50", "p95", "p99"}
+    assert report["latency_ms"]["p50"] <= report["latency_ms"]["p95"] <= report["latency_ms"]["p99"]
+    for stage in ("retrieval", "ranking", "rerank"):
+        assert set(report["stages_ms"][stage]) == {"p50", "p99"}
+    assert set(report["brute_force_ms"]) == {"p50"} and report["brute_force_ms"]["p50"] > 0
+    assert 0.95 <= report["ann_recall_at_100"] <= 1.0
+    assert report["peak_rss_mb"] > 0 and report["build_s"] > 0
+
+
+def test_run_json_covers_every_framework_step(mlsd_pipeline):
+    result = mlsd_pipeline("run", "--items", "5000", "--users", "1000", "--json")
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert {section["framework_step"] for section in report["sections"]} == FRAMEWORK_STEPS
+    assert all(section["blueprint"] for section in report["sections"])
+    assert set(report["metrics"]) == {"retrieval", "ranking", "pages", "drift_psi", "shadow"}
+    assert set(report["latency_ms"]["stages"]) == {"features", "retrieval", "ranking", "rerank"}
+
+
+def test_run_report_names_stages_steps_and_latency(mlsd_pipeline):
+    result = mlsd_pipeline("run", "--items", "5000", "--users", "1000")
+    assert result.exit_code == 0, result.stderr
+    for text in (
+        "Candidate generation",
+        "framework step: model",
+        "blueprint: re-ranking",
+        "Latency in ms",
+        "NDCG@10",
+    ):
+        assert text in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["run", "--items", "0"], "--items must be between"),
+        (["run", "--items", "-5"], "--items must be between"),
+        (["run", "--users", "10"], "--users must be between"),
+        (["bench", "--items", "500"], "--items must be between"),
+        (["bench", "--queries", "0"], "--queries must be between"),
+    ],
+)
+def test_bad_sizes_are_bad_input(mlsd_pipeline, args, message):
+    result = mlsd_pipeline(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_movielens_folder_without_ratings_is_bad_input(mlsd_pipeline, tmp_path):
+    result = mlsd_pipeline("run", "--movielens", str(tmp_path))
+    assert result.exit_code == 2
+    assert "no ratings.dat or u.data" in result.stderr
+
+
+def test_importing_the_pipeline_cli_loads_no_heavy_module():
+    probe = (
+        "import sys, mlsd_coach.cli.pipeline; "
+        "print(sorted(m for m in ('numpy', 'faiss', 'lightgbm') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert out.stdout.strip() == "[]"
