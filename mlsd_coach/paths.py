@@ -44,7 +44,14 @@ def home() -> Path:
         from platformdirs import user_data_dir
 
         path = Path(user_data_dir("mlsd", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        from mlsd_coach.errors import BadInputError
+
+        raise BadInputError(
+            f"cannot use {path} for mlsd's data ({err.strerror}); set MLSD_HOME to a writable directory"
+        ) from None
     return path
 
 

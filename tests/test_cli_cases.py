@@ -139,3 +139,12 @@ def test_cases_list_reads_its_cache_until_a_content_file_changes(mlsd, monkeypat
     assert changed.exit_code == 0
     assert "tiny-case" not in changed.stdout
     assert f"warning: skipped {broken}:" in changed.stderr
+
+
+def test_an_unusable_home_is_bad_input(mlsd, monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a directory")
+    monkeypatch.setenv("MLSD_HOME", str(blocker / "home"))
+    result = mlsd("history")
+    assert result.exit_code == 2
+    assert "set MLSD_HOME to a writable directory" in result.stderr and "unexpected" not in result.stderr
