@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from mlsd_coach.coach.practice import ANSWER_KINDS
 from mlsd_coach.content.models import CaseStudy, Framework
 from mlsd_coach.content.rubric import step_model_answer
 from mlsd_coach.store.history import HistoryStore, SessionRow
-
-ANSWER_KINDS = {"answer", "revision", "probe_reply"}
 
 
 def build_report(
@@ -21,7 +20,7 @@ def build_report(
     for event in events:
         if event.kind == "clarified":
             continue
-        if event.step_id and event.seconds is not None and event.kind in ANSWER_KINDS | {"timeout"}:
+        if event.step_id and event.seconds is not None and event.kind in (*ANSWER_KINDS, "timeout"):
             seconds_used[event.step_id] = seconds_used.get(event.step_id, 0.0) + event.seconds
         transcript.append(
             {

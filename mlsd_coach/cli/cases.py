@@ -55,8 +55,8 @@ def show_case(
     """Show a case: the prompt, its scale, and what each step is expected to cover."""
     from mlsd_coach.cli.case_view import render_case
 
-    library = state(ctx).library
-    render_case(console(), library.case(case_id), library.framework(framework), with_answers=answers)
+    app_state = state(ctx)
+    render_case(console(), app_state.case(case_id), app_state.framework(framework), with_answers=answers)
 
 
 @app.command("validate")
@@ -70,7 +70,7 @@ def validate(
     """Check case-study files (yours or built-in) and report every problem as path:line."""
     from mlsd_coach.content.validate import validate_paths
 
-    results = validate_paths(paths, list(state(ctx).library.frameworks.values()))
+    results = validate_paths(paths, list(state(ctx).frameworks.values()))
     bad = 0
     for path, label, problems in results:
         if problems:

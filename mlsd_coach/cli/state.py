@@ -14,7 +14,6 @@ from mlsd_coach import paths
 if TYPE_CHECKING:
     from mlsd_coach.content.catalog import Catalog
     from mlsd_coach.content.models import CaseStudy, Framework
-    from mlsd_coach.content.registry import Library
 
 
 @dataclass
@@ -24,15 +23,6 @@ class AppState:
     @property
     def user_dirs(self) -> list[Path]:
         return [*paths.user_cases_dirs_from_env(), *self.cases_dirs]
-
-    @cached_property
-    def library(self) -> Library:
-        """Every framework and case, validated (imports pydantic: use only where needed)."""
-        from mlsd_coach.content.registry import load_library
-
-        library = load_library(self.user_dirs)
-        _warn_skipped(str(problem) for problem in library.problems)
-        return library
 
     @cached_property
     def frameworks(self) -> dict[str, Framework]:

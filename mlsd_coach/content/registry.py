@@ -52,9 +52,6 @@ class Library:
     cases: dict[str, CaseEntry] = field(default_factory=dict)
     problems: list[ContentProblem] = field(default_factory=list)
 
-    def framework(self, name: str) -> Framework:
-        return self.frameworks[framework_id(name)]
-
     def case(self, case_id: str) -> CaseStudy:
         entry = self.cases.get(case_id)
         if entry is None:
