@@ -25,3 +25,12 @@ class BadInputError(MlsdError):
     """Bad input or usage: a file, an id or an option the user can correct."""
 
     exit_code = ExitCode.BAD_INPUT
+
+
+class HistoryError(MlsdError):
+    """The history database cannot be used as it is: corrupt, unwritable, full, or newer.
+
+    The message names the file and what to do; it is user-fixable, so it is bad input (exit 2).
+    """
+
+    exit_code = ExitCode.BAD_INPUT

@@ -55,6 +55,31 @@ def home() -> Path:
     return path
 
 
+def db_path() -> Path:
+    """The history database."""
+    return home() / "history.sqlite3"
+
+
+def cache_dir() -> Path:
+    return home() / "cache"
+
+
+def drafts_dir() -> Path:
+    """Where text a user typed is kept when it could not be submitted (Ctrl-C, a full disk,
+    an editor that failed), so that nothing typed is ever lost."""
+    return home() / "drafts"
+
+
+def config_path() -> Path:
+    """`config.toml`: in MLSD_HOME when that is set, else the platform's user config directory."""
+    override = os.environ.get("MLSD_HOME")
+    if override:
+        return Path(override).expanduser() / "config.toml"
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("mlsd", appauthor=False)) / "config.toml"
+
+
 def user_cases_dirs_from_env() -> list[Path]:
     raw = os.environ.get("MLSD_CASES_DIR", "")
     return [Path(part).expanduser() for part in raw.split(os.pathsep) if part.strip()]

@@ -9,6 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
+from rich.text import Text
+
+# C0 and C1 control characters other than tab and newline: an ESC sequence in a case title or
+# an answer must never reach the terminal (it can retitle the window or clear the screen).
+_CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)])
 
 
 @cache
@@ -16,18 +22,35 @@ def console() -> Console:
     return Console(highlight=False, soft_wrap=False)
 
 
+def plain(text: str) -> str:
+    """`text` without control characters (tab and newline kept)."""
+    return text.translate(_CONTROL)
+
+
+def safe(text: object) -> str:
+    """Untrusted text (from content, an answer or a model) to interpolate into Rich markup:
+    control characters removed, markup brackets escaped so they print as typed."""
+    return escape(plain(str(text)))
+
+
+def as_text(text: object, style: str = "") -> Text:
+    """Untrusted text as a Rich `Text` (never parsed as markup), for panels and table cells."""
+    return Text(plain(str(text)), style=style)
+
+
 def print_json(value: Any) -> None:
     sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
 
 
 def print_error(message: str) -> None:
-    for line in message.splitlines() or [""]:
+    for line in plain(message).splitlines() or [""]:
         sys.stderr.write(f"error: {line}\n")
 
 
 def emit(text: str, output: Path | None, description: str) -> None:
     """Print `text`, or write it to `output` and say where on stderr."""
     if output is None:
+        text = plain(text)
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
     from mlsd_coach.errors import BadInputError
