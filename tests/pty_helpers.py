@@ -11,23 +11,31 @@ import pexpect
 SUBMIT = "\x1b\r"  # Esc then Enter submits a multi-line answer
 
 
-def spawn(home: Path, *args: str, timeout: float = 30) -> pexpect.spawn:
-    env = dict(
+def spawn(
+    home: Path,
+    *args: str,
+    timeout: float = 30,
+    env: dict[str, str] | None = None,
+    dimensions: tuple[int, int] = (40, 120),
+) -> pexpect.spawn:
+    rows, columns = dimensions
+    child_env = dict(
         os.environ,
         MLSD_HOME=str(home),
         TERM="xterm",
         PROMPT_TOOLKIT_NO_CPR="1",
         NO_COLOR="1",
-        COLUMNS="120",
-        LINES="40",
+        COLUMNS=str(columns),
+        LINES=str(rows),
     )
+    child_env.update(env or {})
     child = pexpect.spawn(
         sys.executable,
         ["-m", "mlsd_coach", *args],
-        env=env,
+        env=child_env,
         encoding="utf-8",
         timeout=timeout,
-        dimensions=(40, 120),
+        dimensions=dimensions,
     )
     child.logfile_read = open(home / f"pty-{os.getpid()}-{id(child)}.log", "w", encoding="utf-8")  # noqa: SIM115
     return child

@@ -68,20 +68,22 @@ def main(argv: list[str] | None = None) -> None:
             import traceback
 
             traceback.print_exc()
-        _fail(str(err), err.exit_code)
-    except KeyboardInterrupt:
-        _fail("interrupted", ExitCode.INTERRUPTED)
+        _fail(str(err), err.exit_code, err)
+    except KeyboardInterrupt as err:
+        _fail("interrupted", ExitCode.INTERRUPTED, err)
     except Exception as err:
         if os.environ.get("MLSD_DEBUG") == "1":
             raise
         _fail(
             f"unexpected {type(err).__name__}: {err} (run again with MLSD_DEBUG=1 to see the traceback)",
             ExitCode.FAILURE,
+            err,
         )
 
 
-def _fail(message: str, code: int) -> None:
-    from mlsd_coach.cli.output import print_error
+def _fail(message: str, code: int, err: BaseException) -> None:
+    from mlsd_coach.cli.output import print_error, print_notes
 
     print_error(message)
+    print_notes(err)
     sys.exit(code)

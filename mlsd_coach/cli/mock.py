@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from mlsd_coach.cli.options import FrameworkOption, ScorerOption
-from mlsd_coach.cli.output import console
+from mlsd_coach.cli.output import console, print_notes
 from mlsd_coach.cli.practice import require_terminal, use_llm_interviewer
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import BadInputError, ExitCode
@@ -66,7 +66,8 @@ def mock(
             run_mock(
                 session, MockTerminalUI(out), clock, step_budgets(chosen_framework, minutes), minutes, timed
             )
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as stop:
+            print_notes(stop)
             out.print(
                 f"\n[yellow]Mock interview stopped; everything you answered is saved as session {session.session_id}.[/yellow]"
             )

@@ -3,47 +3,25 @@ and a prompt that ends itself, keeping the text, when the step's time is up."""
 
 from __future__ import annotations
 
-import asyncio
-
-from prompt_toolkit import PromptSession
-from prompt_toolkit.application import Application
-from prompt_toolkit.application.current import get_app
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from mlsd_coach.cli.output import as_text, reflow, safe
 from mlsd_coach.cli.score_view import verdict_panel
+from mlsd_coach.cli.text_input import read_text
 from mlsd_coach.coach.interviewer import Reply
 from mlsd_coach.coach.mock import Expired, Status
 from mlsd_coach.coach.timing import clock_text
 from mlsd_coach.coach.verdict import MockVerdict
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
 
-POLL_SECONDS = 0.2
 INTERVIEWER = "Interviewer"
 
 
-def timed_input(message: str, status: Status, expired: Expired | None, multiline: bool) -> tuple[str, bool]:
-    timed_out = False
-
-    async def watch(app: Application) -> None:
-        nonlocal timed_out
-        while app.is_running:
-            await asyncio.sleep(POLL_SECONDS)
-            if expired is not None and expired() and app.is_running:
-                timed_out = True
-                app.exit(result=app.current_buffer.text)
-                return
-
-    def start_watching() -> None:
-        app = get_app()
-        app.create_background_task(watch(app))
-
-    session: PromptSession[str] = PromptSession(
-        message, multiline=multiline, bottom_toolbar=lambda: f" {status()} ", refresh_interval=0.5
-    )
-    text = session.prompt(pre_run=start_watching)
-    return text, timed_out
+def timed_input(label: str, status: Status, expired: Expired | None, multiline: bool) -> tuple[str, bool]:
+    note = "(Esc then Enter submits)" if multiline else ""
+    return read_text(label, note=note, multiline=multiline, status=status, expired=expired)
 
 
 class MockTerminalUI:
@@ -56,61 +34,67 @@ class MockTerminalUI:
             f"\n[bold]{INTERVIEWER}:[/bold] Thanks for joining. We have {clock}. I'll answer clarifying "
             "questions, but I won't give hints. Multi-line answers: Esc then Enter submits.\n"
         )
-        self.out.print(Panel(case.prompt.strip(), title=INTERVIEWER, title_align="left", border_style="cyan"))
+        self.out.print(
+            Panel(as_text(reflow(case.prompt)), title=INTERVIEWER, title_align="left", border_style="cyan")
+        )
 
     def ask_clarifying(self, status: Status, expired: Expired | None) -> str | None:
-        text, timed_out = timed_input("Clarifying question (or `done`): ", status, expired, multiline=False)
+        text, timed_out = timed_input("Clarifying question (or `done`):", status, expired, multiline=False)
         text = text.strip()
         if timed_out or not text or text.lower() in {"done", "d", "start", "go"}:
             return None
         return text
 
     def show_notice(self, text: str) -> None:
-        self.out.print(f"[yellow]note: {text}[/yellow]")
+        self.out.print(f"[yellow]note: {safe(text)}[/yellow]")
 
     def show_reply(self, reply: Reply) -> None:
-        self.out.print(f"[cyan]{INTERVIEWER}:[/cyan] {reply.text}\n")
+        self.out.print(f"[cyan]{INTERVIEWER}:[/cyan] {safe(reflow(reply.text))}\n")
 
     def show_step(self, step: FrameworkStep, framework: Framework, budget: float) -> None:
         self.out.rule(
-            f"[bold]{step.number}/{len(framework.steps)} {step.title}[/bold] · budget {clock_text(budget)}"
+            f"[bold]{step.number}/{len(framework.steps)} {safe(step.title)}[/bold] · budget {clock_text(budget)}"
         )
 
     def get_answer(self, step: FrameworkStep, status: Status, expired: Expired | None) -> tuple[str, bool]:
-        return timed_input("Your answer:\n", status, expired, multiline=True)
+        return timed_input("Your answer:", status, expired, multiline=True)
 
     def show_time_up(self, step: FrameworkStep, saved: bool) -> None:
         kept = "I've noted what you had" if saved else "nothing was written down"
         self.out.print(
-            f"\n[yellow]{INTERVIEWER}: Time's up for {step.title.lower()}; {kept}. Let's move on.[/yellow]"
+            f"\n[yellow]{INTERVIEWER}: Time's up for {safe(step.title.lower())}; {kept}. Let's move on.[/yellow]"
         )
 
     def show_probe(self, probe: Probe) -> None:
-        self.out.print(f"\n[magenta]{INTERVIEWER} (follow-up):[/magenta] {' '.join(probe.question.split())}")
+        self.out.print(f"\n[magenta]{INTERVIEWER} (follow-up):[/magenta] {safe(reflow(probe.question))}")
 
     def get_probe_reply(self, probe: Probe, status: Status, expired: Expired | None) -> tuple[str, bool]:
-        return timed_input("Your reply:\n", status, expired, multiline=True)
+        return timed_input("Your reply:", status, expired, multiline=True)
 
     def show_verdict(self, verdict: MockVerdict) -> None:
         self.out.rule("[bold]Hiring committee scorecard[/bold]")
         self.out.print(verdict_panel(verdict.card))
-        self.out.print(f"[bold]Recommendation: {verdict.recommendation}[/bold]")
+        self.out.print(f"[bold]Recommendation: {safe(verdict.recommendation)}[/bold]")
         for reason in verdict.reasons:
-            self.out.print(f"  {reason}")
+            self.out.print(f"  {safe(reason)}")
         times = Table(title="Time per step", title_justify="left")
         for column in ("step", "used", "budget", ""):
             times.add_column(column)
         for t in verdict.times:
             flag = "timed out" if t.timed_out else ("over" if t.used > t.budget else "")
-            times.add_row(t.title, clock_text(t.used), clock_text(t.budget), flag)
+            times.add_row(as_text(t.title), clock_text(t.used), clock_text(t.budget), flag)
         self.out.print(times)
         self.out.print("[bold]Strongest moments[/bold]")
         for moment in verdict.strongest:
-            self.out.print(f"  {moment.step_title} — {moment.note}: [italic]“{moment.quote}”[/italic]")
+            self.out.print(
+                f"  {safe(moment.step_title)} — {safe(moment.note)}: [italic]“{safe(moment.quote)}”[/italic]"
+            )
         self.out.print("[bold]Weakest moments[/bold]")
         for moment in verdict.weakest:
-            self.out.print(f"  {moment.step_title} — {moment.note}: [italic]“{moment.quote}”[/italic]")
+            self.out.print(
+                f"  {safe(moment.step_title)} — {safe(moment.note)}: [italic]“{safe(moment.quote)}”[/italic]"
+            )
         if verdict.study:
             self.out.print("[bold]Study next[/bold]")
             for number, item in enumerate(verdict.study, start=1):
-                self.out.print(f"  {number}. {item.title}: {item.feedback}")
+                self.out.print(f"  {number}. {safe(item.title)}: {safe(item.feedback)}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from functools import cache
 from pathlib import Path
@@ -20,6 +21,24 @@ _CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0
 @cache
 def console() -> Console:
     return Console(highlight=False, soft_wrap=False)
+
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,2}[.)])\s")
+
+
+def reflow(text: str) -> str:
+    """Prose from a YAML file without its hard line breaks, so the terminal can wrap it to its
+    own width; blank lines and list items still start new lines."""
+    paragraphs = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        lines: list[str] = []
+        for line in paragraph.splitlines():
+            if lines and not _LIST_ITEM.match(line):
+                lines[-1] = f"{lines[-1]} {line.strip()}"
+            else:
+                lines.append(line.rstrip())
+        paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
 
 
 def plain(text: str) -> str:
@@ -45,6 +64,15 @@ def print_json(value: Any) -> None:
 def print_error(message: str) -> None:
     for line in plain(message).splitlines() or [""]:
         sys.stderr.write(f"error: {line}\n")
+
+
+def print_notes(err: BaseException) -> None:
+    """The notes attached to `err` on its way up (e.g. where a rescued answer was kept)."""
+    for note in getattr(err, "__notes__", ()):
+        lines = plain(str(note)).splitlines() or [""]
+        sys.stderr.write(f"note: {lines[0]}\n")
+        for line in lines[1:]:
+            sys.stderr.write(f"{line}\n")
 
 
 def emit(text: str, output: Path | None, description: str) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlsd_coach.cli.options import FrameworkOption, ScorerOption
-from mlsd_coach.cli.output import console
+from mlsd_coach.cli.output import console, print_notes
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import BadInputError, ExitCode
 
@@ -43,7 +43,6 @@ def practice(
 ) -> None:
     """Practise a case step by step: clarify, answer, get scored feedback, revise once."""
     require_terminal("practice")
-    from mlsd_coach import paths
     from mlsd_coach.cli.practice_ui import TerminalUI
     from mlsd_coach.coach.flow import run_practice
     from mlsd_coach.coach.practice import PracticeSession
@@ -67,11 +66,12 @@ def practice(
     out = console()
     for notice in notices:
         out.print(f"[dim]{notice}[/dim]")
-    ui = TerminalUI(out, paths.home() / "drafts" / f"session-{session.session_id}")
+    ui = TerminalUI(out, session.drafts)
     try:
         run_practice(session, ui)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as stop:
         answered = len(session.framework.steps) - len(session.pending_steps())
+        print_notes(stop)
         out.print(
             f"\n[yellow]Saved session {session.session_id} ({answered} step(s) answered).[/yellow] "
             f"Resume with: [bold]mlsd practice {case.id} --resume[/bold]"

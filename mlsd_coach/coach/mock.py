@@ -6,12 +6,13 @@ from __future__ import annotations
 import random
 from collections import Counter
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol, TypeVar
 
 from mlsd_coach.coach.clock import Clock
 from mlsd_coach.coach.interviewer import Reply
 from mlsd_coach.coach.practice import PracticeSession
 from mlsd_coach.coach.timing import StepTimer, clock_text
+from mlsd_coach.coach.ui import InputInterrupted
 from mlsd_coach.coach.verdict import MockVerdict, StepTime, build_verdict
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
 from mlsd_coach.store.history import HistoryStore
@@ -49,6 +50,18 @@ class MockUI(Protocol):
 def _notices(session: PracticeSession, ui: MockUI) -> None:
     for notice in session.drain_notices():
         ui.show_notice(notice)
+
+
+T = TypeVar("T")
+
+
+def _keeping(session: PracticeSession, key: str, what: str, read: Callable[..., T], *args: Any) -> T:
+    """`read(*args)` the user's input; what was typed when they stopped is kept as a draft."""
+    try:
+        return read(*args)
+    except InputInterrupted as stop:
+        session.rescue(stop, key, stop.typed, what)
+        raise
 
 
 def _deadline(timer: StepTimer) -> Expired:
@@ -90,7 +103,14 @@ def run_mock(
 
     ui.show_intro(session.case, minutes, timed)
     while not (timed and step_expired()) and (
-        question := ui.ask_clarifying(status, step_expired if timed else None)
+        question := _keeping(
+            session,
+            "question",
+            "your unfinished question",
+            ui.ask_clarifying,
+            status,
+            step_expired if timed else None,
+        )
     ):
         ui.show_reply(session.ask(question))
         _notices(session, ui)
@@ -102,7 +122,15 @@ def run_mock(
         if index:
             timer = StepTimer.start(clock, budgets[step.id])
         ui.show_step(step, framework, budgets[step.id])
-        text, timed_out = ui.get_answer(step, status, step_expired if timed else None)
+        text, timed_out = _keeping(
+            session,
+            step.id,
+            f"what you typed for '{step.title}'",
+            ui.get_answer,
+            step,
+            status,
+            step_expired if timed else None,
+        )
         if timed_out:
             session.note(
                 "timeout", "Time was up for this step; what was typed is saved.", step, timer.elapsed
@@ -118,7 +146,16 @@ def run_mock(
                     probe_timer = StepTimer.start(
                         clock, max(MIN_PROBE_SECONDS, PROBE_SHARE * budgets[step.id])
                     )
-                    reply, _ = ui.get_probe_reply(probe, status, _deadline(probe_timer) if timed else None)
+                    deadline = _deadline(probe_timer) if timed else None
+                    reply, _ = _keeping(
+                        session,
+                        f"{step.id}-probe_reply",
+                        f"your reply to the follow-up on '{step.title}'",
+                        ui.get_probe_reply,
+                        probe,
+                        status,
+                        deadline,
+                    )
                     if reply.strip():
                         session.reply_to_probe(step, reply, seconds=probe_timer.elapsed)
         times.append(StepTime(step.id, step.title, timer.elapsed, budgets[step.id], timed_out))

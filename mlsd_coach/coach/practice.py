@@ -9,8 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
 
+from mlsd_coach import paths
 from mlsd_coach.answers import ParsedAnswer
+from mlsd_coach.coach.drafts import Drafts
 from mlsd_coach.coach.interviewer import Reply, answer_question
 from mlsd_coach.coach.probes import hint_for, select_probes
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
@@ -53,7 +57,7 @@ class PracticeSession:
         framework: Framework,
         scorer: Scorer,
         mode: str = "practice",
-        **settings,
+        **settings: object,
     ) -> PracticeSession:
         session_id = store.start_session(case.id, framework.id, mode, scorer.name, settings)
         return cls(store, session_id, case, framework, scorer, mode)
@@ -79,9 +83,33 @@ class PracticeSession:
         session.clarified = session.clarified or bool(session.steps)
         return session
 
+    # drafts: what was typed but is not (yet) in the history
+    @cached_property
+    def drafts(self) -> Drafts:
+        return Drafts(paths.drafts_dir() / f"session-{self.session_id}")
+
+    def keep(self, key: str, text: str, header: str = "") -> Path | None:
+        """Keep `text` as the draft for `key` (a step id, or `question`); its path, or None."""
+        return self.drafts.save(key, text, header) if text.strip() else None
+
+    def rescue(self, err: BaseException, key: str, text: str, what: str) -> None:
+        """`text` could not be submitted because of `err`: keep it, and say where on `err`."""
+        if not text.strip():
+            return
+        kept_in = self.keep(key, text)
+        if kept_in is None:
+            err.add_note(f"{what} could not be saved anywhere; here it is, copy it:\n{text}")
+            return
+        again = f"; `mlsd practice {self.case.id} --resume` offers it back" if self.mode == "practice" else ""
+        err.add_note(f"{what} is kept in {kept_in}{again}")
+
     # clarifying questions
     def ask(self, question: str) -> Reply:
-        self.store.add_event(self.session_id, "question", question)
+        try:
+            self.store.add_event(self.session_id, "question", question)
+        except BaseException as err:
+            self.rescue(err, "question", question, "your question")
+            raise
         reply = self.interviewer(self.case, question)
         self.store.add_event(self.session_id, "fact_answer", reply.text)
         return reply
@@ -106,14 +134,24 @@ class PracticeSession:
     def submit(self, step: FrameworkStep, text: str, seconds: float | None = None) -> StepResult:
         state = self.steps.setdefault(step.id, StepState())
         kind = "revision" if state.answer.strip() else "answer"
-        self.store.add_event(self.session_id, kind, text, step.id, seconds)
+        self._record(kind, step, text, seconds)
         state.answer, state.revised = text, state.revised or kind == "revision"
         return self.score_step(step)
 
     def reply_to_probe(self, step: FrameworkStep, text: str, seconds: float | None = None) -> StepResult:
-        self.store.add_event(self.session_id, "probe_reply", text, step.id, seconds)
+        self._record("probe_reply", step, text, seconds)
         self.steps.setdefault(step.id, StepState()).probe_replies.append(text)
         return self.score_step(step)
+
+    def _record(self, kind: str, step: FrameworkStep, text: str, seconds: float | None) -> None:
+        """Commit what the user typed; if that fails, keep it as a draft and say where."""
+        key = step.id if kind == "answer" else f"{step.id}-{kind}"
+        try:
+            self.store.add_event(self.session_id, kind, text, step.id, seconds)
+        except BaseException as err:
+            self.rescue(err, key, text, f"your {kind.replace('_', ' ')} for '{step.title}'")
+            raise
+        self.drafts.discard(key)
 
     def note(
         self, kind: str, text: str, step: FrameworkStep | None = None, seconds: float | None = None

@@ -12,6 +12,14 @@ from mlsd_coach.scoring.base import ItemResult, Scorecard, StepResult
 HINT_COMMANDS = frozenset({"h", "hint", "?"})
 
 
+class InputInterrupted(KeyboardInterrupt):
+    """Ctrl-C or Ctrl-D at a prompt, carrying what had been typed so that it can be kept."""
+
+    def __init__(self, typed: str = "") -> None:
+        super().__init__()
+        self.typed = typed
+
+
 class PracticeUI(Protocol):
     def show_prompt(self, case: CaseStudy, resumed_steps: int) -> None: ...
 
@@ -23,8 +31,10 @@ class PracticeUI(Protocol):
 
     def show_step(self, step: FrameworkStep, framework: Framework) -> None: ...
 
-    def get_answer(self, step: FrameworkStep, previous: str = "") -> str:
-        """A non-empty answer, or a hint command (see HINT_COMMANDS)."""
+    def get_answer(self, step: FrameworkStep, previous: str = "", draft: str = "") -> str:
+        """A non-empty answer, or a hint command (see HINT_COMMANDS). `previous` is the answer
+        being revised; `draft` is unsubmitted text from before, offered back. Raises
+        InputInterrupted (with the text typed so far) on Ctrl-C or Ctrl-D."""
         ...
 
     def show_hint(self, text: str) -> None: ...
