@@ -7,13 +7,23 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from mlsd_coach.store.history import HistoryStore, SessionRow
+from mlsd_coach.store.history import HistoryStore, SessionRow, UnreadableSessionError
+
+
+@dataclass(frozen=True)
+class StepOutcome:
+    """What `history` needs of one step of a stored scorecard."""
+
+    id: str
+    title: str
+    score: float
+    missed: list[tuple[str, str]]  # (item id, item title)
 
 
 @dataclass(frozen=True)
 class FinishedSession:
     row: SessionRow
-    scorecard: dict[str, Any]
+    steps: list[StepOutcome]
 
 
 @dataclass(frozen=True)
@@ -47,29 +57,50 @@ MinutesByFramework = dict[str, dict[str, float]]
 
 
 def progress(store: HistoryStore, minutes: MinutesByFramework, known_cases: list[str]) -> Progress:
-    sessions = store.sessions()
-    finished = [
-        FinishedSession(row, card)
-        for row in sessions
-        if row.finished and (card := store.scorecard(row.id)) is not None
-    ]
+    """The history summarised; a session whose scorecard cannot be read is left out, with a warning."""
+    sessions: list[SessionRow] = []
+    finished: list[FinishedSession] = []
+    for row in store.sessions():
+        try:
+            card = store.scorecard(row.id) if row.finished else None
+            steps = None if card is None else _step_outcomes(card, store, row.id)
+        except UnreadableSessionError as err:
+            store.skip(err)
+            continue
+        sessions.append(row)
+        if steps is not None:
+            finished.append(FinishedSession(row, steps))
     trends: dict[str, list[float]] = defaultdict(list)
     titles: dict[str, str] = {}
     missed: Counter[str] = Counter()
     missed_titles: dict[str, str] = {}
     for session in finished:
-        for step in session.scorecard["steps"]:
-            trends[step["id"]].append(float(step["score"]))
-            titles[step["id"]] = step["title"]
-            for item in step["items"]:
-                if not item["met"]:
-                    missed[item["id"]] += 1
-                    missed_titles[item["id"]] = item.get("title", item["id"])
+        for step in session.steps:
+            trends[step.id].append(step.score)
+            titles[step.id] = step.title
+            for item_id, item_title in step.missed:
+                missed[item_id] += 1
+                missed_titles[item_id] = item_title
     most_missed = [
         MissedItem(item_id, missed_titles[item_id], count, len(finished))
         for item_id, count in missed.most_common(5)
     ]
     return Progress(sessions, dict(trends), titles, most_missed, suggest(finished, minutes, known_cases))
+
+
+def _step_outcomes(scorecard: dict[str, Any], store: HistoryStore, session_id: int) -> list[StepOutcome]:
+    try:
+        return [
+            StepOutcome(
+                str(step["id"]),
+                str(step["title"]),
+                float(step["score"]),
+                [(str(i["id"]), str(i.get("title", i["id"]))) for i in step["items"] if not i["met"]],
+            )
+            for step in scorecard["steps"]
+        ]
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise UnreadableSessionError(store.path, session_id, "scorecard") from None
 
 
 def suggest(
@@ -86,17 +117,17 @@ def suggest(
     for case_id, session in latest.items():
         step_minutes = minutes.get(session.row.framework, {})
         total_minutes = sum(step_minutes.values()) or 1.0
-        for step in session.scorecard["steps"]:
-            step_share = step_minutes.get(step["id"], 0.0)
-            gain = (100 - float(step["score"])) * step_share / total_minutes
+        for step in session.steps:
+            step_share = step_minutes.get(step.id, 0.0)
+            gain = (100 - step.score) * step_share / total_minutes
             if best is None or gain > best.gain:
                 best = Suggestion(
                     case_id,
-                    step["id"],
-                    step["title"],
-                    float(step["score"]),
+                    step.id,
+                    step.title,
+                    step.score,
                     gain,
-                    f"it scored {float(step['score']):.0f}/100 last time and is worth {step_share:g} of "
+                    f"it scored {step.score:.0f}/100 last time and is worth {step_share:g} of "
                     f"{total_minutes:g} minutes: up to +{gain:.0f} overall",
                 )
     untried = [case for case in known_cases if case not in latest]

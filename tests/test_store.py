@@ -6,8 +6,10 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 from mlsd_coach.store.history import HistoryStore
-from mlsd_coach.store.migrations import MIGRATIONS, migrate
+from mlsd_coach.store.migrations import MIGRATIONS, NewerSchemaError, migrate
 
 
 def tables(path) -> set[str]:
@@ -99,3 +101,16 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
             assert [e.text for e in store.events(session)] == [f"{name}-{i}" for i in range(200)]
         with sqlite3.connect(path) as db:
             assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_migrate_refuses_a_newer_database_without_writing(tmp_path):
+    path = tmp_path / "h.sqlite3"
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("CREATE TABLE migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+    db.execute("INSERT INTO migrations VALUES ('999_from_the_future', '2030-01-01')")
+    with pytest.raises(NewerSchemaError) as raised:
+        migrate(db)
+    assert raised.value.names == ["999_from_the_future"]
+    assert tables(path) == {"migrations"}
+    assert [r[0] for r in db.execute("SELECT name FROM migrations")] == ["999_from_the_future"]
+    db.close()

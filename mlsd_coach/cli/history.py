@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mlsd_coach.cli.output import console, print_json
+from mlsd_coach.cli.output import as_text, console, print_json, safe
 from mlsd_coach.cli.state import state
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from mlsd_coach.store.history import SessionRow
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -53,24 +58,7 @@ def history(
     if not report.sessions:
         out.print("No sessions yet. Start one with [bold]mlsd practice feed-ranking[/bold].")
         return
-    from rich.table import Table
-
-    table = Table(title="Sessions", title_justify="left")
-    for column in ("id", "date", "case", "framework", "mode", "score", "level"):
-        table.add_column(column, justify="right" if column in ("id", "score") else "left", no_wrap=True)
-    for s in report.sessions:
-        score = "—" if s.overall_score is None else f"{s.overall_score:.1f}"
-        level = s.level or "[yellow]unfinished[/yellow]"
-        table.add_row(
-            str(s.id),
-            s.started_at[:16].replace("T", " "),
-            s.case_id,
-            short_names.get(s.framework, s.framework),
-            s.mode,
-            score,
-            level,
-        )
-    out.print(table)
+    out.print(_sessions_table(report.sessions, short_names))
     if report.trends:
         out.print("\n[bold]Step trends[/bold] (oldest → newest finished session)")
         for step_id, scores in report.trends.items():
@@ -78,14 +66,41 @@ def history(
                 _BARS[min(len(_BARS) - 1, int(score / 100 * len(_BARS)))] for score in scores[-20:]
             )
             change = f"{scores[0]:.0f} → {scores[-1]:.0f}" if len(scores) > 1 else f"{scores[-1]:.0f}"
-            out.print(f"  {report.step_titles[step_id]:<40} [cyan]{bars:<20}[/cyan] {change}")
+            title = safe(f"{report.step_titles[step_id]:<40}")
+            out.print(f"  {title} [cyan]{bars:<20}[/cyan] {change}")
     if report.most_missed:
         out.print("\n[bold]Missed most often[/bold]")
         for item in report.most_missed:
-            out.print(f"  {item.times}× {item.title}")
+            out.print(f"  {item.times}× {safe(item.title)}")
     if report.suggestion:
         next_up = report.suggestion
         out.print(
-            f"\n[bold]Practise next:[/bold] {next_up.case_id}, step “{next_up.step_title}” — {next_up.reason}. "
-            f"[dim](mlsd practice {next_up.case_id})[/dim]"
+            f"\n[bold]Practise next:[/bold] {safe(next_up.case_id)}, step “{safe(next_up.step_title)}” — "
+            f"{safe(next_up.reason)}. [dim](mlsd practice {safe(next_up.case_id)})[/dim]"
         )
+
+
+def _sessions_table(sessions: list[SessionRow], short_names: dict[str, str]) -> Table:
+    """One row per session. The id and the score never shrink, wrap or truncate, whatever the
+    width (`mlsd report ID` needs the id as printed); the other columns fold instead."""
+    from rich.table import Table
+
+    table = Table(title="Sessions", title_justify="left")
+    ids = [str(s.id) for s in sessions]
+    scores = ["—" if s.overall_score is None else f"{s.overall_score:.1f}" for s in sessions]
+    table.add_column("id", justify="right", no_wrap=True, min_width=max(map(len, ids)))
+    for name in ("date", "case", "framework", "mode"):
+        table.add_column(name, overflow="fold")
+    table.add_column("score", justify="right", no_wrap=True, min_width=max(map(len, scores)))
+    table.add_column("level", overflow="fold")
+    for s, id_text, score in zip(sessions, ids, scores, strict=True):
+        table.add_row(
+            id_text,
+            as_text(s.started_at[:16].replace("T", " ")),
+            as_text(s.case_id),
+            as_text(short_names.get(s.framework, s.framework)),
+            as_text(s.mode),
+            score,
+            as_text(s.level) if s.level else as_text("unfinished", style="yellow"),
+        )
+    return table

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from mlsd_coach.cli.output import emit
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import BadInputError
+
+if TYPE_CHECKING:
+    from mlsd_coach.content.models import Framework
+    from mlsd_coach.store.history import HistoryStore, SessionRow
 
 
 def report(
@@ -26,34 +31,54 @@ def report(
     """Render a session: transcript, scores, evidence, feedback and model answers."""
     if fmt not in ("md", "html"):
         raise BadInputError(f"unknown format '{fmt}'; use md or html")
-    from mlsd_coach.coach.flow import study_next
     from mlsd_coach.render.report import render_report
-    from mlsd_coach.scoring.base import Scorecard
     from mlsd_coach.session_report import build_report
     from mlsd_coach.store.history import HistoryStore
 
     app_state = state(ctx)
     with HistoryStore() as store:
         row = _find_session(store, session)
-        card = store.scorecard(row.id)
-        study = [f"{i.title}: {i.feedback}" for i in study_next(Scorecard.from_json(card))] if card else []
-        data = build_report(
-            store, row, app_state.case(row.case_id), app_state.frameworks[row.framework], study
-        )
+        framework = _framework(app_state.frameworks, row)
+        case = app_state.case(row.case_id)
+        data = build_report(store, row, case, framework, _study_next(store, row))
     text = render_report(data, fmt)
     emit(text, output, f"{fmt} report of session {row.id}")
 
 
-def _find_session(store, session: str):
-    sessions = store.sessions()
-    if not sessions:
-        raise BadInputError("no sessions yet; start one with `mlsd practice CASE`")
+def _find_session(store: HistoryStore, session: str) -> SessionRow:
     if session == "latest":
+        sessions = store.sessions()
+        if not sessions:
+            raise BadInputError("no sessions yet; start one with `mlsd practice CASE`")
         return sessions[-1]
-    try:
-        row = store.session(int(session))
-    except ValueError:
-        raise BadInputError(f"'{session}' is not a session id; `mlsd history` lists them") from None
+    # Digits only: int() would also take "-1", " 1", "1_0" and other scripts' digits.
+    if not re.fullmatch(r"[0-9]+", session):
+        raise BadInputError(f"'{session}' is not a session id; `mlsd history` lists them")
+    row = store.session(int(session))
     if row is None:
         raise BadInputError(f"no session {session}; `mlsd history` lists them")
     return row
+
+
+def _framework(frameworks: dict[str, Framework], row: SessionRow) -> Framework:
+    if row.framework not in frameworks:
+        raise BadInputError(
+            f"session {row.id} was practised with framework '{row.framework}', which this mlsd "
+            "does not know; upgrade mlsd to report it"
+        )
+    return frameworks[row.framework]
+
+
+def _study_next(store: HistoryStore, row: SessionRow) -> list[str]:
+    from mlsd_coach.coach.flow import study_next
+    from mlsd_coach.scoring.base import Scorecard
+    from mlsd_coach.store.history import UnreadableSessionError
+
+    card: dict[str, Any] | None = store.scorecard(row.id)
+    if card is None:
+        return []
+    try:
+        scorecard = Scorecard.from_json(card)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise UnreadableSessionError(store.path, row.id, "scorecard") from None
+    return [f"{item.title}: {item.feedback}" for item in study_next(scorecard)]

@@ -3,7 +3,7 @@ every YAML file on every run.
 
 The cache is keyed on the path, size and modification time of every content file (built-in
 and user) and on the mlsd version: any change to any of them re-validates everything. It
-lives in `home()/cache/`; if that cannot be written, the catalog is simply built each time.
+lives in `paths.cache_dir()`; if that cannot be written, the catalog is simply built each time.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class Catalog:
 def load_catalog(user_dirs: Iterable[Path]) -> Catalog:
     user_dirs = list(user_dirs)
     key = _fingerprint(user_dirs)
-    cache_path = paths.home() / "cache" / CATALOG_FILE
+    cache_path = paths.cache_dir() / CATALOG_FILE
     cached = _read(cache_path, key)
     if cached is not None:
         return cached

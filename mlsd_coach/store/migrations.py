@@ -1,10 +1,14 @@
 """Named, ordered schema migrations, each applied in its own transaction and recorded in
-`migrations`, so a database of any older version is brought up to date in place."""
+`migrations`, so a database of any older version is brought up to date in place.
+
+A database that records a migration this version does not know was written by a newer mlsd:
+it is never written to (`NewerSchemaError`)."""
 
 from __future__ import annotations
 
 import sqlite3
 from datetime import UTC, datetime
+from types import TracebackType
 
 MIGRATIONS: list[tuple[str, str]] = [
     (
@@ -55,15 +59,41 @@ MIGRATIONS: list[tuple[str, str]] = [
 ]
 
 
+class NewerSchemaError(Exception):
+    """The database records migrations this version does not know."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def refuse_newer_schema(connection: sqlite3.Connection) -> None:
+    """Raise `NewerSchemaError` if a newer mlsd migrated this database; only reads."""
+    if not connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+    ).fetchone():
+        return
+    known = {name for name, _ in MIGRATIONS}
+    rows = connection.execute("SELECT name FROM migrations ORDER BY name").fetchall()
+    unknown = [str(name) for (name,) in rows if name not in known]
+    if unknown:
+        raise NewerSchemaError(unknown)
+
+
 def migrate(connection: sqlite3.Connection) -> list[str]:
-    """Apply every migration not yet recorded; returns the names applied."""
+    """Apply every migration not yet recorded; returns the names applied.
+
+    Raises `NewerSchemaError`, having written nothing, if the database is newer than this code.
+    """
+    refuse_newer_schema(connection)
     connection.execute(
         "CREATE TABLE IF NOT EXISTS migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
     )
     applied = []
     for name, sql in MIGRATIONS:
         with _transaction(connection):
-            # Checked inside the write lock: another mlsd process may have applied it meanwhile.
+            # Checked inside the write lock: another mlsd process may have migrated meanwhile.
+            refuse_newer_schema(connection)
             if connection.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
                 continue
             for statement in (s.strip() for s in sql.split(";")):
@@ -86,5 +116,15 @@ class _transaction:
     def __enter__(self) -> None:
         self.connection.execute("BEGIN IMMEDIATE")
 
-    def __exit__(self, exc_type, exc, tb) -> None:
-        self.connection.execute("ROLLBACK" if exc_type else "COMMIT")
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        if exc_type is None:
+            self.connection.execute("COMMIT")
+        # SQLite rolls back by itself on some errors (a full disk, for one): a second ROLLBACK
+        # would fail and hide the error that matters.
+        elif self.connection.in_transaction:
+            self.connection.execute("ROLLBACK")
