@@ -14,6 +14,8 @@ from mlsd_coach.pipeline.synthetic import WorldConfig, synthetic_world
 from mlsd_coach.pipeline.train import System, build_system
 from mlsd_coach.pipeline.training_data import training_rows
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def system() -> System:

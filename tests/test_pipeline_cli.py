@@ -27,6 +27,7 @@ def mlsd_pipeline(mlsd):
     return lambda *args: mlsd("pipeline", *args)
 
 
+@pytest.mark.slow
 def test_bench_json_has_the_keys_the_issue_lists(mlsd_pipeline):
     result = mlsd_pipeline("bench", "--items", "10000", "--queries", "40", "--json")
     assert result.exit_code == 0, result.stderr
@@ -42,6 +43,7 @@ def test_bench_json_has_the_keys_the_issue_lists(mlsd_pipeline):
     assert report["peak_rss_mb"] > 0 and report["build_s"] > 0
 
 
+@pytest.mark.slow
 def test_run_json_covers_every_framework_step(mlsd_pipeline):
     result = mlsd_pipeline("run", "--items", "5000", "--users", "1000", "--json")
     assert result.exit_code == 0, result.stderr
@@ -52,6 +54,7 @@ def test_run_json_covers_every_framework_step(mlsd_pipeline):
     assert set(report["latency_ms"]["stages"]) == {"features", "retrieval", "ranking", "rerank"}
 
 
+@pytest.mark.slow
 def test_run_report_names_stages_steps_and_latency(mlsd_pipeline):
     result = mlsd_pipeline("run", "--items", "5000", "--users", "1000")
     assert result.exit_code == 0, result.stderr
@@ -96,3 +99,18 @@ def test_importing_the_pipeline_cli_loads_no_heavy_module():
         [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("command", ["run", "bench"])
+def test_without_the_pipeline_extra_the_command_says_what_to_install(command):
+    """As after `pip install mlsd-coach` without `[pipeline]`: faiss and lightgbm cannot be imported."""
+    probe = (
+        "import sys; sys.modules['faiss'] = sys.modules['lightgbm'] = None; "
+        f"from mlsd_coach.cli.main import main; main(['pipeline', '{command}'])"
+    )
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [
+        "error: `mlsd pipeline` needs faiss-cpu, lightgbm, which are not installed: "
+        "pip install 'mlsd-coach[pipeline]'"
+    ]

@@ -58,6 +58,7 @@ def test_loader_reads_ratings_in_both_formats(tmp_path, layout):
     assert world.catalogue.n_topics == expected_topics
 
 
+@pytest.mark.slow
 def test_pipeline_runs_on_movielens_and_judges_on_held_out_logs(tmp_path):
     write_movielens(tmp_path, "ml-100k")
     report = run_pipeline(RunConfig(movielens=tmp_path, eval_users=50))

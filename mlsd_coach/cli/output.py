@@ -13,9 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.text import Text
 
-# C0 and C1 control characters other than tab and newline: an ESC sequence in a case title or
-# an answer must never reach the terminal (it can retitle the window or clear the screen).
-_CONTROL = dict.fromkeys([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F, *range(0x80, 0xA0)])
+from mlsd_coach.control_chars import strip_control
 
 
 @cache
@@ -43,7 +41,7 @@ def reflow(text: str) -> str:
 
 def plain(text: str) -> str:
     """`text` without control characters (tab and newline kept)."""
-    return text.translate(_CONTROL)
+    return strip_control(text)
 
 
 def safe(text: object) -> str:

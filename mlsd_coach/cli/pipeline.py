@@ -37,6 +37,21 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JS
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the synthetic world.", metavar="S")]
 
 
+PIPELINE_LIBRARIES = {"numpy": "numpy", "faiss": "faiss-cpu", "lightgbm": "lightgbm"}
+
+
+def require_pipeline_extra() -> None:
+    """One line saying what to install when the `[pipeline]` extra is missing; imports nothing."""
+    from importlib.util import find_spec
+
+    missing = [package for module, package in PIPELINE_LIBRARIES.items() if find_spec(module) is None]
+    if missing:
+        raise BadInputError(
+            f"`mlsd pipeline` needs {', '.join(missing)}, which {'is' if len(missing) == 1 else 'are'} "
+            "not installed: pip install 'mlsd-coach[pipeline]'"
+        )
+
+
 def _check_range(option: str, value: int, low: int, high: int) -> None:
     if not low <= value <= high:
         raise BadInputError(f"{option} must be between {low:,} and {high:,} (got {value:,})")
@@ -63,6 +78,7 @@ def run(
     as_json: JsonOption = False,
 ) -> None:
     """Build a world, train the three stages, evaluate them and report stage by stage (under a minute)."""
+    require_pipeline_extra()
     _check_range("--users", users, MIN_USERS, MAX_USERS)
     _check_range("--items", items, MIN_ITEMS, MAX_ITEMS)
     if movielens is not None:
@@ -87,6 +103,7 @@ def bench(
     as_json: JsonOption = False,
 ) -> None:
     """Build the world at N items, serve Q requests one at a time end to end, report latency and recall."""
+    require_pipeline_extra()
     _check_range("--items", items, MIN_BENCH_ITEMS, MAX_ITEMS)
     _check_range("--queries", queries, 1, MAX_QUERIES)
     from mlsd_coach.pipeline.bench import BenchConfig, run_bench

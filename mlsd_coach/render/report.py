@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from mlsd_coach.cli.output import plain
+from mlsd_coach.control_chars import strip_control
 from mlsd_coach.paths import templates_dir
 
 TEMPLATES = {"md": "report.md.j2", "html": "report.html.j2"}
@@ -27,7 +27,9 @@ def render_report(report: dict[str, Any], fmt: str) -> str:
     template = environment().get_template(TEMPLATES[fmt])
     # No control character from an answer or a case reaches the file: an ESC sequence would
     # act on the terminal of whoever runs `cat` on it.
-    return plain(template.render(**report, cards=cards, elapsed=_elapsed(report["session"], report["steps"])))
+    return strip_control(
+        template.render(**report, cards=cards, elapsed=_elapsed(report["session"], report["steps"]))
+    )
 
 
 def format_duration(seconds: float | None) -> str:
