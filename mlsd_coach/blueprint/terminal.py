@@ -1,6 +1,8 @@
 """The blueprint in a terminal: the online funnel left to right with sizes and budgets, the
 latency budget as a bar, the online/offline split with the training loop, and per
-component the framework step that discusses it and the trade-off an interviewer probes."""
+component the framework step that discusses it and the trade-off an interviewer probes.
+
+Every string from the case file is printed as text, never parsed as Rich markup."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsd_coach.blueprint.graph import flow_order, funnel_text, online_stages
+from mlsd_coach.cli.output import as_text, plain, safe
 from mlsd_coach.content.models import CaseStudy, Component, Framework
 
 _STAGE_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")
@@ -18,8 +21,8 @@ BAR_WIDTH = 60
 
 def render_blueprint(out: Console, case: CaseStudy, framework: Framework) -> None:
     blueprint = case.blueprint
-    out.print(f"[bold]{blueprint.title}[/bold]  [dim]{case.id}[/dim]")
-    out.print(" ".join(blueprint.summary.split()) + "\n")
+    out.print(f"[bold]{safe(blueprint.title)}[/bold]  [dim]{safe(case.id)}[/dim]")
+    out.print(as_text(" ".join(blueprint.summary.split()) + "\n"))
     stages = online_stages(blueprint)
     out.print(_funnel(stages))
     out.print(_budget(stages, blueprint.latency_budget_ms, case.latency_budget_ms))
@@ -32,12 +35,12 @@ def _funnel(stages: list[Component]) -> Panel:
     cells: list[RenderableType] = []
     for index, stage in enumerate(stages):
         colour = _STAGE_COLOURS[index % len(_STAGE_COLOURS)]
-        body = Text(stage.name, style=f"bold {colour}")
+        body = as_text(stage.name, f"bold {colour}")
         if stage.funnel:
             body.append(f"\n{funnel_text(stage)} items")
         body.append(f"\n{stage.latency_ms:g} ms")
         if stage.model:
-            body.append(f"\n{_clip_words(stage.model, 60)}", style="dim")
+            body.append(plain(f"\n{_clip_words(stage.model, 60)}"), style="dim")
         cells.append(Panel(body, border_style=colour, expand=True))
         if index < len(stages) - 1:
             cells.append(Text("\n→", style="bold"))
@@ -85,13 +88,15 @@ def _tracks(case: CaseStudy) -> Table:
         for f in case.blueprint.flows
         if tracks[f.source] != tracks[f.target]
     ]
-    table.caption = "Loop between them: " + "; ".join(loop) if loop else None
+    table.caption = as_text("Loop between them: " + "; ".join(loop)) if loop else None
     table.caption_justify = "left"
     return table
 
 
-def _entry(component: Component) -> str:
-    return f"{component.name} [dim]({component.kind})[/dim]"
+def _entry(component: Component) -> Text:
+    entry = as_text(component.name)
+    entry.append(plain(f" ({component.kind})"), style="dim")
+    return entry
 
 
 def _components(case: CaseStudy, framework: Framework) -> Table:
@@ -103,8 +108,8 @@ def _components(case: CaseStudy, framework: Framework) -> Table:
     table.add_column("the trade-off you will be asked about", ratio=5)
     for component in flow_order(case.blueprint):
         step = framework.step_for_seven(component.step)
-        trade_off = " ".join(component.trade_off.split())
+        trade_off = as_text(" ".join(component.trade_off.split()))
         if component.implementation:
-            trade_off += f"\n[dim]runnable example: {component.implementation}[/dim]"
-        table.add_row(component.name, f"{step.number}. {step.title}", trade_off)
+            trade_off.append(plain(f"\nrunnable example: {component.implementation}"), style="dim")
+        table.add_row(as_text(component.name), as_text(f"{step.number}. {step.title}"), trade_off)
     return table

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlsd_coach.cli.options import FrameworkOption
-from mlsd_coach.cli.output import console, print_json
+from mlsd_coach.cli.output import as_text, console, plain, print_json
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import BadInputError
 
@@ -35,8 +35,10 @@ def list_cases(
     table.add_column("difficulty")
     table.add_column("tags")
     for case in summaries:
-        title = case.title if case.builtin else f"{case.title} [dim](yours)[/dim]"
-        table.add_row(case.id, title, case.difficulty, ", ".join(case.tags))
+        title = as_text(case.title)
+        if not case.builtin:
+            title.append(" (yours)", style="dim")
+        table.add_row(as_text(case.id), title, as_text(case.difficulty), as_text(", ".join(case.tags)))
     console().print(table)
     console().print(
         "Practise one with [bold]mlsd practice CASE[/bold]; read it with [bold]mlsd cases show CASE[/bold]."
@@ -76,9 +78,9 @@ def validate(
         if problems:
             bad += 1
             for problem in problems:
-                typer.echo(str(problem), err=True)
+                typer.echo(plain(str(problem)), err=True)
         else:
-            typer.echo(f"ok: {path} ({label})")
+            typer.echo(plain(f"ok: {path} ({label})"))
     if bad:
         raise BadInputError(
             f"{bad} of {len(results)} file(s) invalid; fix the lines above and validate again"

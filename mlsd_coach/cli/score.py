@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlsd_coach.cli.options import FrameworkOption, ScorerOption
-from mlsd_coach.cli.output import console, print_json
+from mlsd_coach.cli.output import console, plain, print_json
 from mlsd_coach.cli.state import state
 
 
@@ -36,11 +36,11 @@ def score(
     card = judge.score(case, chosen_framework, answer)
     if as_json:
         for notice in judge.notices:
-            typer.echo(f"note: {notice}", err=True)
+            typer.echo(plain(f"note: {notice}"), err=True)
         print_json(card.to_json())
         return
     from mlsd_coach.cli.score_view import render_scorecard
 
     for notice in [*notices, *judge.notices]:
-        typer.echo(f"note: {notice}", err=True)
+        typer.echo(plain(f"note: {notice}"), err=True)
     render_scorecard(console(), card, case.title)

@@ -1,19 +1,24 @@
-"""The terminal view of a scorecard: a table per step, then the verdict."""
+"""The terminal view of a scorecard: a table per step, then the verdict.
+
+Rubric text comes from a case file and evidence from the answer (or a model): every such
+string is printed as text, never parsed as Rich markup, without control characters.
+"""
 
 from __future__ import annotations
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from mlsd_coach.cli.output import as_text, plain, safe
 from mlsd_coach.scoring.base import ItemResult, Scorecard, StepResult
 
 _MARK = {"met": ("✓", "green"), "partial": ("~", "yellow"), "missed": ("✗", "red")}
 
 
 def render_scorecard(out: Console, card: Scorecard, case_title: str) -> None:
-    out.print(f"[bold]{case_title}[/bold] · {card.framework} · scored {card.scorer}\n")
+    out.print(f"[bold]{safe(case_title)}[/bold] · {safe(card.framework)} · scored {safe(card.scorer)}\n")
     for step in card.steps:
         out.print(step_panel(step))
     out.print(verdict_panel(card))
@@ -35,28 +40,28 @@ def step_panel(step: StepResult) -> Panel:
         mark, colour = _MARK[item_status(item)]
         evidence = f"“{_short(item.evidence[0])}”" if item.evidence else "—"
         table.add_row(
-            Text(mark, style=colour), item.title, f"{item.score:.2f}", Text(evidence, style="italic")
+            Text(mark, style=colour), as_text(item.title), f"{item.score:.2f}", as_text(evidence, "italic")
         )
-    parts: list = [table]
+    parts: list[RenderableType] = [table]
     for mistake in step.mistakes:
         parts.append(
             Text.assemble(
                 ("\nMistake: ", "bold red"),
-                f"{mistake.title} (−{mistake.penalty:.0%} of the step). ",
+                plain(f"{mistake.title} (−{mistake.penalty:.0%} of the step). "),
                 (f"“{_short(mistake.evidence)}” ", "italic"),
-                mistake.explanation.strip(),
+                plain(mistake.explanation.strip()),
             )
         )
     additions = step.to_add()
     if additions:
         lines = Text("\nTo add:", style="bold")
         for number, item in enumerate(additions, start=1):
-            lines.append(f"\n {number}. {item.title}: ", style="bold")
-            lines.append(item.feedback.strip())
+            lines.append(plain(f"\n {number}. {item.title}: "), style="bold")
+            lines.append(plain(item.feedback.strip()))
         parts.append(lines)
     met = sum(1 for i in step.items if i.met)
     subtitle = f"{met}/{len(step.items)} items met"
-    title = f"[bold]{step.title}[/bold]  {step.score:.0f}/100 · {step.level}"
+    title = f"[bold]{safe(step.title)}[/bold]  {step.score:.0f}/100 · {safe(step.level)}"
     if not step.answered:
         title += " · [red]not answered[/red]"
     return Panel(Group(*parts), title=title, title_align="left", subtitle=subtitle, subtitle_align="right")
@@ -68,12 +73,17 @@ def verdict_panel(card: Scorecard) -> Panel:
     signals.add_column(justify="right")
     signals.add_column()
     for signal in card.signals:
-        signals.add_row(signal.title, f"{signal.score:.0f}", signal.level)
-    parts: list = [Text(f"Overall {card.score:.1f}/100 — {card.level}", style="bold"), Text(""), signals]
+        signals.add_row(as_text(signal.title), f"{signal.score:.0f}", as_text(signal.level))
+    parts: list[RenderableType] = [
+        as_text(f"Overall {card.score:.1f}/100 — {card.level}", "bold"),
+        Text(""),
+        signals,
+    ]
     for warning in card.warnings:
-        parts.append(Text(f"\n⚠ {warning}", style="yellow"))
+        parts.append(as_text(f"\n⚠ {warning}", "yellow"))
     return Panel(Group(*parts), title="Verdict", title_align="left", border_style="bold")
 
 
 def _short(text: str, limit: int = 160) -> str:
+    text = plain(text)
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from mlsd_coach import paths
+from mlsd_coach.errors import BadInputError
 
 if TYPE_CHECKING:
     from mlsd_coach.content.catalog import Catalog
@@ -19,10 +20,19 @@ if TYPE_CHECKING:
 @dataclass
 class AppState:
     cases_dirs: list[Path] = field(default_factory=list)
+    # `--cases-dir` as typed: `Path("")` is `Path(".")`, so an empty value shows only here.
+    raw_cases_dirs: list[str] = field(default_factory=list)
 
     @property
     def user_dirs(self) -> list[Path]:
-        return [*paths.user_cases_dirs_from_env(), *self.cases_dirs]
+        """The user's case directories; BadInputError for an empty `--cases-dir` or one that
+        is not a directory (a missing one is a warning when the library is loaded)."""
+        if any(not raw.strip() for raw in self.raw_cases_dirs):
+            raise BadInputError("--cases-dir needs a directory")
+        directories = [*paths.user_cases_dirs_from_env(), *self.cases_dirs]
+        for directory in directories:
+            _require_directory(directory)
+        return directories
 
     @cached_property
     def frameworks(self) -> dict[str, Framework]:
@@ -50,13 +60,26 @@ class AppState:
         return catalog
 
 
-def _warn_skipped(problems) -> None:
+def _require_directory(directory: Path) -> None:
+    from mlsd_coach.content.registry import MISSING_CASE_DIR, user_dir_problem
+
+    problem = user_dir_problem(directory)
+    if problem is not None and problem != MISSING_CASE_DIR:
+        raise BadInputError(f"{directory}: {problem}")
+
+
+def _warn_skipped(problems: list[str]) -> None:
+    from mlsd_coach.cli.output import plain
+
     for problem in problems:
-        typer.echo(f"warning: skipped {problem}", err=True)
+        typer.echo(plain(f"warning: skipped {problem}"), err=True)
 
 
 def state(ctx: typer.Context) -> AppState:
     root = ctx.find_root()
     if not isinstance(root.obj, AppState):
         root.obj = AppState()
+    raw = root.params.get("cases_dir")
+    if isinstance(raw, (list, tuple)):
+        root.obj.raw_cases_dirs = [str(value) for value in raw]
     return root.obj

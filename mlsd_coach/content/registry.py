@@ -7,6 +7,7 @@ is reported as a problem and skipped, so the built-ins still load.
 from __future__ import annotations
 
 import difflib
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +17,10 @@ from mlsd_coach.content.crossref import check_case
 from mlsd_coach.content.loader import load_case, load_framework, load_model
 from mlsd_coach.content.models import CaseStudy, Framework, Glossary
 from mlsd_coach.content.problems import ContentError, ContentProblem
+from mlsd_coach.content.textfile import os_error_reason
 from mlsd_coach.errors import BadInputError
 
+MISSING_CASE_DIR = "case directory does not exist"
 FRAMEWORK_FILES = {"seven-step": "seven-step.yaml", "four-step": "four-step.yaml"}
 _FRAMEWORK_NAMES = {
     "7": "seven-step",
@@ -85,7 +88,33 @@ def load_glossary() -> Glossary:
 
 
 def case_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    """The `.yaml`/`.yml` regular files in `directory`; ContentError if it cannot be listed."""
+    try:
+        entries = list(directory.iterdir())
+    except OSError as err:
+        reason = os_error_reason(err)
+        raise ContentError([ContentProblem(directory, None, None, f"cannot list: {reason}")]) from None
+    return sorted(p for p in entries if p.suffix in (".yaml", ".yml") and _is_file(p))
+
+
+def user_dir_problem(directory: Path) -> str | None:
+    """Why `directory` cannot be a directory of user cases, or None when it can."""
+    try:
+        status = directory.stat()
+    except FileNotFoundError:
+        return MISSING_CASE_DIR
+    except OSError as err:
+        return os_error_reason(err)
+    if not stat.S_ISDIR(status.st_mode):
+        return "is a file, expected a directory of case YAML files"
+    return None
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. permission denied on the directory
+        return False
 
 
 def load_library(user_dirs: Iterable[Path] = ()) -> Library:
@@ -97,12 +126,23 @@ def load_library(user_dirs: Iterable[Path] = ()) -> Library:
     if builtin_problems:
         raise ContentError(builtin_problems)
     for directory in user_dirs:
-        if not directory.is_dir():
-            library.problems.append(ContentProblem(directory, None, None, "case directory does not exist"))
-            continue
-        for path in case_files(directory):
-            library.problems.extend(_add_case(library, path, frameworks, builtin=False))
+        library.problems.extend(_add_user_dir(library, directory, frameworks))
     return library
+
+
+def _add_user_dir(library: Library, directory: Path, frameworks: list[Framework]) -> list[ContentProblem]:
+    """Add every valid case in `directory`; the problems of the others, which are skipped."""
+    problem = user_dir_problem(directory)
+    if problem is not None:
+        return [ContentProblem(directory, None, None, problem)]
+    try:
+        files = case_files(directory)
+    except ContentError as err:
+        return err.problems
+    problems: list[ContentProblem] = []
+    for path in files:
+        problems.extend(_add_case(library, path, frameworks, builtin=False))
+    return problems
 
 
 def load_one_case(
@@ -114,7 +154,7 @@ def load_one_case(
     for directory in (paths.builtin_cases_dir(), *user_dirs):
         for suffix in (".yaml", ".yml"):
             path = directory / f"{case_id}{suffix}"
-            if path.is_file():
+            if _is_file(path):
                 case, problems = load_checked_case(path, list(frameworks.values()))
                 if problems:
                     raise ContentError(problems)

@@ -17,8 +17,12 @@ Result = tuple[Path, str, list[ContentProblem]]
 def validate_paths(targets: list[Path], frameworks: list[Framework]) -> list[Result]:
     results: list[Result] = []
     for target in targets:
-        if target.is_dir():
-            files = case_files(target)
+        if _is_dir(target):
+            try:
+                files = case_files(target)
+            except ContentError as err:
+                results.append((target, "", err.problems))
+                continue
             if not files:
                 results.append(
                     (target, "", [ContentProblem(target, None, None, "no .yaml files in this directory")])
@@ -27,6 +31,13 @@ def validate_paths(targets: list[Path], frameworks: list[Framework]) -> list[Res
         else:
             results.append(validate_file(target, frameworks))
     return results
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:  # the file check that follows names the reason
+        return False
 
 
 def validate_file(path: Path, frameworks: list[Framework]) -> Result:

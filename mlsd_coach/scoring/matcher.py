@@ -74,6 +74,9 @@ class SentenceIndex:
             for token in sentence.stems:
                 self._where[token].add(sentence.index)
 
+    def sentence(self, index: int) -> Sentence:
+        return self._by_index[index]
+
     def sentences_with(self, concept: CompiledConcept) -> list[Sentence]:
         found: set[int] = set()
         for pattern in concept.patterns:

@@ -102,8 +102,9 @@ class OfflineScorer:
             for sentence_index in {s.index for found in concept_hits for s in found}:
                 items_per_sentence[sentence_index] += 1
 
+        by_index = {s.index: s for s in sentences}
         results = [
-            _score_item(item, hits[item.id], items_per_sentence, sentences, item.id in generic_ids)
+            _score_item(item, hits[item.id], items_per_sentence, by_index, item.id in generic_ids)
             for item in items
         ]
         mistakes = self._mistakes(case, step, index)
@@ -147,14 +148,14 @@ class OfflineScorer:
         remaining = sorted((candidates or set()) - cleared)
         if not remaining:
             return None
-        return next(s for s in index.sentences if s.index == remaining[0])
+        return index.sentence(remaining[0])
 
 
 def _score_item(
     item: RubricItem,
     concept_hits: list[list[Sentence]],
     items_per_sentence: Counter[int],
-    sentences: list[Sentence],
+    by_index: dict[int, Sentence],
     generic: bool,
 ) -> ItemResult:
     def credit(sentence: Sentence) -> float:
@@ -172,7 +173,7 @@ def _score_item(
     depth_missing = False
     if item.needs_depth and coverage > 0:
         matched = {s.index: s for found in concept_hits for s in found}.values()
-        if not any(sentence_quality(s) >= 0.5 and _has_depth(s, sentences) for s in matched):
+        if not any(sentence_quality(s) >= 0.5 and _has_depth(s, by_index) for s in matched):
             depth_missing = True
             coverage = min(coverage, NO_DEPTH_CAP)
     score = round(min(1.0, coverage), 3)
@@ -215,8 +216,10 @@ def _quality(text: str, words: int) -> float:
     return quality
 
 
-def _has_depth(sentence: Sentence, sentences: list[Sentence]) -> bool:
-    following = [s for s in sentences if s.index == sentence.index + 1 and s.paragraph == sentence.paragraph]
+def _has_depth(sentence: Sentence, by_index: dict[int, Sentence]) -> bool:
+    """A reason, a number or a trade-off in `sentence` or the next one of its paragraph."""
+    after = by_index.get(sentence.index + 1)
+    following = [after] if after is not None and after.paragraph == sentence.paragraph else []
     for candidate in (sentence, *following):
         text = candidate.text
         if _REASON.search(text) or _TRADE_OFF.search(text) or _NUMBER.search(text):

@@ -60,7 +60,7 @@ def normalise(text: str) -> str:
 
 @cache
 def stem(token: str) -> str:
-    return _STEMMER.stemWord(token)
+    return str(_STEMMER.stemWord(token))
 
 
 def tokens(text: str) -> list[str]:
@@ -68,7 +68,11 @@ def tokens(text: str) -> list[str]:
 
 
 def stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(t) for t in tokens(text) if t not in _ARTICLES)
+    return _stems_of(tokens(text))
+
+
+def _stems_of(words: list[str]) -> tuple[str, ...]:
+    return tuple(stem(t) for t in words if t not in _ARTICLES)
 
 
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,2}[.)])\s+")
@@ -116,4 +120,4 @@ def _add(sentences: list[Sentence], paragraph_text: str, paragraph: int) -> None
         if not piece:
             continue
         words = tokens(piece)
-        sentences.append(Sentence(len(sentences), piece, stems(piece), len(words), paragraph))
+        sentences.append(Sentence(len(sentences), piece, _stems_of(words), len(words), paragraph))
