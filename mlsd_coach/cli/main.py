@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -59,18 +59,35 @@ def root(
     state(ctx).cases_dirs = list(cases_dir or [])
 
 
+try:  # Typer 0.28 runs on a Click of its own, vendored as typer._click
+    from typer._click.exceptions import ClickException, UsageError
+except ImportError:  # older Typer runs on Click itself
+    from click.exceptions import ClickException, UsageError  # type: ignore[no-redef]
+
+
 def main(argv: list[str] | None = None) -> None:
-    """Run the CLI; no Python traceback reaches the user unless MLSD_DEBUG=1."""
+    """Run the CLI: the one place that turns every outcome into a message and an exit code.
+
+    Typer runs with `standalone_mode=False`, so usage errors, Ctrl-C and Ctrl-D reach this
+    boundary instead of being printed and exited by the framework. No Python traceback reaches
+    the user unless MLSD_DEBUG=1.
+    """
     try:
-        app(args=argv, prog_name="mlsd")
+        code = _run(argv)
+    except UsageError as err:
+        if not err.format_message():  # no arguments at all: the help was printed instead
+            sys.exit(ExitCode.BAD_INPUT)
+        _fail(err.format_message(), ExitCode.BAD_INPUT, err, usage=_usage_hint(err))
+    except ClickException as err:
+        _fail(err.format_message(), err.exit_code, err)
+    except (typer.Abort, KeyboardInterrupt, EOFError) as err:
+        _fail("interrupted", ExitCode.INTERRUPTED, err)
     except MlsdError as err:
         if os.environ.get("MLSD_DEBUG") == "1":
             import traceback
 
             traceback.print_exc()
         _fail(str(err), err.exit_code, err)
-    except KeyboardInterrupt as err:
-        _fail("interrupted", ExitCode.INTERRUPTED, err)
     except Exception as err:
         if os.environ.get("MLSD_DEBUG") == "1":
             raise
@@ -79,11 +96,31 @@ def main(argv: list[str] | None = None) -> None:
             ExitCode.FAILURE,
             err,
         )
+    if code == ExitCode.INTERRUPTED:
+        sys.stderr.write("interrupted\n")
+    sys.exit(code)
 
 
-def _fail(message: str, code: int, err: BaseException) -> None:
+def _run(argv: list[str] | None) -> int:
+    """The command's exit code. Typer turns Ctrl-C into exit code 130 before it gets here."""
+    outcome = app(args=argv, prog_name="mlsd", standalone_mode=False)
+    return outcome if isinstance(outcome, int) else ExitCode.OK
+
+
+def _usage_hint(err: Any) -> str:
+    context = err.ctx
+    if context is None:
+        return "see `mlsd --help`"
+    usage = " ".join(context.get_usage().split())
+    usage = usage[len("Usage: ") :] if usage.startswith("Usage: ") else usage
+    return f"usage: {usage} (see `{context.command_path} --help`)"
+
+
+def _fail(message: str, code: int, err: BaseException, usage: str = "") -> None:
     from mlsd_coach.cli.output import print_error, print_notes
 
-    print_error(message)
+    print_error(" ".join(message.split()) if usage else message)
+    if usage:
+        sys.stderr.write(f"{usage}\n")
     print_notes(err)
     sys.exit(code)
