@@ -95,7 +95,10 @@ def test_a_429_with_retry_after_is_retried(fake_openai):
         (error(500, "boom"), "server error (HTTP 500), 3 attempts"),
         (error(503, "overloaded"), "server error (HTTP 503), 3 attempts"),
         (completion(None, refusal="I can't help with that."), "the model refused"),
-        (completion('{"items": [', finish_reason="length"), "cut off (finish_reason=length)"),
+        (
+            completion('{"items": [', finish_reason="length"),
+            "cut off at its token limit (finish_reason=length)",
+        ),
     ],
     ids=["500", "503", "refusal", "length"],
 )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import typer
 
-from mlsd_coach.cli.output import console
+from mlsd_coach.cli.output import console, plain, safe
+
+TEST_MAX_TOKENS = 8
 
 app = typer.Typer(
     help="Show or test the LLM settings (OPENAI_API_KEY, OPENAI_BASE_URL, MLSD_LLM_MODEL…).",
@@ -15,7 +17,8 @@ app = typer.Typer(
 @app.command("show")
 def show() -> None:
     """Print the effective LLM settings and where each comes from; the key is masked."""
-    from mlsd_coach.llm.config import config_path, load_settings
+    from mlsd_coach.llm.config import load_settings, redact
+    from mlsd_coach.paths import config_path
 
     settings = load_settings()
     out = console()
@@ -24,14 +27,14 @@ def show() -> None:
         ("API key", settings.masked_key, source.get("OPENAI_API_KEY", "")),
         (
             "base URL",
-            settings.base_url or "(OpenAI)",
+            redact(settings.base_url, settings) if settings.base_url else "(OpenAI)",
             source.get("MLSD_LLM_BASE_URL") or source.get("OPENAI_BASE_URL", "default"),
         ),
         ("model", settings.model, source.get("MLSD_LLM_MODEL", "default")),
         ("timeout", f"{settings.timeout:g} s", source.get("MLSD_LLM_TIMEOUT", "default")),
     ]
     for name, value, origin in rows:
-        out.print(f"{name:<9} {value}  [dim]{origin}[/dim]")
+        out.print(f"{name:<9} {safe(value)}  [dim]{origin}[/dim]")
     out.print(f"config file: {config_path()}")
     state = (
         "configured: `--scorer auto` uses the LLM"
@@ -43,21 +46,27 @@ def show() -> None:
 
 @app.command("test")
 def test() -> None:
-    """Make one tiny request to the configured model and report success or the exact problem."""
+    """Make one tiny request to the configured model and report success or the exact problem.
+
+    Any reply proves that the server and the model work, also one cut off at its token limit
+    (the limit is kept tiny so that a slow local model answers quickly)."""
     from mlsd_coach.errors import BadInputError, ExitCode
     from mlsd_coach.llm.client import LlmClient, LlmUnavailable
-    from mlsd_coach.llm.config import load_settings
+    from mlsd_coach.llm.config import load_settings, redact
     from mlsd_coach.scoring.select import NOT_CONFIGURED
 
     settings = load_settings()
     if not settings.configured:
         raise BadInputError(NOT_CONFIGURED)
-    client = LlmClient(settings)
+    url = redact(settings.base_url, settings) if settings.base_url else "OpenAI"
+    where = f"{settings.model} at {url}"
     try:
-        reply = client.text([{"role": "user", "content": "Reply with the single word: ready"}], max_tokens=5)
+        reply = LlmClient(settings).reply(
+            [{"role": "user", "content": "Reply with the single word: ready"}], max_tokens=TEST_MAX_TOKENS
+        )
     except LlmUnavailable as err:
-        typer.echo(f"error: {settings.model} at {settings.base_url or 'OpenAI'}: {err}", err=True)
+        typer.echo(plain(f"error: {where}: {err}"), err=True)
         raise typer.Exit(ExitCode.FAILURE) from None
-    console().print(
-        f"[green]ok[/green]: {settings.model} at {settings.base_url or 'OpenAI'} replied {reply[:40]!r}"
-    )
+    said = f"replied {reply.text[:40]!r}" if reply.text else "replied (an empty message)"
+    limit = ", cut off at its token limit" if reply.cut_off else ""
+    console().print(f"[green]ok[/green]: {safe(where)} {safe(said)}{limit} — server and model work")

@@ -10,6 +10,10 @@ from mlsd_coach.llm.client import LlmClient, LlmUnavailable
 from mlsd_coach.scoring.base import StepResult
 
 ASSUME_REASONABLE = "assume what you think is reasonable"
+# Bounds on every call: one to three sentences, one question. A local model that is not told
+# when to stop can otherwise generate until its context is full.
+ANSWER_MAX_TOKENS = 300
+PROBE_MAX_TOKENS = 120
 
 
 class LlmInterviewer:
@@ -35,10 +39,11 @@ class LlmInterviewer:
             {"role": "user", "content": question},
         ]
         try:
-            return Reply(self._client.text(messages), offline.facts)
+            text = self._client.text(messages, max_tokens=ANSWER_MAX_TOKENS)
         except LlmUnavailable as err:
             self.notices.append(f"LLM interviewer unavailable ({err}); answering from the case facts")
             return offline
+        return Reply(text, offline.facts) if text else offline
 
     def phrase(self, probe: Probe, result: StepResult) -> Probe:
         missed = [item for item in result.items if item.id in probe.targets]
@@ -58,7 +63,7 @@ class LlmInterviewer:
             },
         ]
         try:
-            question = self._client.text(messages, max_tokens=120)
+            question = self._client.text(messages, max_tokens=PROBE_MAX_TOKENS)
         except LlmUnavailable as err:
             self.notices.append(f"LLM interviewer unavailable ({err}); using the case's own follow-up")
             return probe

@@ -7,7 +7,10 @@
 - A verdict earns credit only if every evidence quote occurs verbatim in the answer (white
   space normalised); met = 1, partial = 0.5. Step scores, mistakes, levels and totals are
   computed by the same code and thresholds as the offline scorer.
-- When the model is unavailable, the whole answer is scored offline with a one-line notice.
+- A step the model cannot judge (its reply does not validate, is cut off or refused) is scored
+  offline with a notice naming it; the other steps keep their LLM verdicts. When the server
+  itself fails (unreachable, rejecting the key, erroring after retries), the remaining steps
+  are scored offline without asking it again.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from pydantic import BaseModel
 from mlsd_coach.answers import ParsedAnswer
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, RubricItem
 from mlsd_coach.content.rubric import step_items, step_model_answer
-from mlsd_coach.llm.client import LlmClient, LlmUnavailable
+from mlsd_coach.llm.client import LlmClient, LlmServerFailure, LlmUnavailable
 from mlsd_coach.scoring.aggregate import build_scorecard, step_score_from_coverage
 from mlsd_coach.scoring.base import ItemResult, Scorecard, StepResult
 from mlsd_coach.scoring.offline import MAX_PENALTY, Flag, OfflineScorer
@@ -29,6 +32,9 @@ from mlsd_coach.scoring.text import split_sentences
 CREDIT = {"met": 1.0, "partial": 0.5, "missed": 0.0}
 DIVERGENCE = 25.0
 MIN_QUOTE_CHARS = 8
+# Generous for a step's verdicts (about 100 tokens an item), and a bound on a local model that
+# would otherwise generate until its context is full, minutes per attempt.
+JUDGE_MAX_TOKENS = 2000
 
 
 class ItemVerdict(BaseModel):
@@ -70,19 +76,11 @@ class LlmScorer:
         self.notices: list[str] = []
 
     def score(self, case: CaseStudy, framework: Framework, answer: ParsedAnswer) -> Scorecard:
-        try:
-            return self._score(case, framework, answer)
-        except LlmUnavailable as err:
-            notice = f"LLM judge unavailable ({err}); scored offline instead"
-            self.notices.append(notice)
-            card = self._offline.score(case, framework, answer)
-            card.warnings.insert(0, notice)
-            return card
-
-    def _score(self, case: CaseStudy, framework: Framework, answer: ParsedAnswer) -> Scorecard:
         steps: list[StepResult] = []
         flags: list[Flag] = []
         warnings = list(answer.warnings)
+        fallbacks: list[tuple[str, str]] = []  # (step id, why it was scored offline)
+        server_failure: str | None = None
         for step in framework.steps:
             text = answer.text(step.id)
             offline, step_flags = self._offline.score_step(case, framework, step, text)
@@ -90,21 +88,38 @@ class LlmScorer:
             if not offline.answered:
                 steps.append(offline)
                 continue
-            clean = without_flagged(text, step_flags)
-            judged = self._judge(case, framework, step, clean, offline)
+            judged: StepResult | None = None
+            if server_failure is None:
+                try:
+                    judged = self._judge(case, framework, step, without_flagged(text, step_flags), offline)
+                except LlmServerFailure as err:
+                    server_failure = str(err)  # the rest would fail the same way: stop asking
+                except LlmUnavailable as err:
+                    fallbacks.append((step.id, str(err)))
+            if judged is None:
+                if server_failure is not None:
+                    fallbacks.append((step.id, server_failure))
+                steps.append(offline)
+                continue
             if abs(judged.score - offline.score) > DIVERGENCE:
                 warnings.append(
                     f"step '{step.id}': the LLM judge gave {judged.score:.0f} and the offline scorer "
                     f"{offline.score:.0f}; they differ by more than {DIVERGENCE:.0f} points"
                 )
             steps.append(judged)
-        return build_scorecard(case, framework, self.name, steps, warnings, [str(f) for f in flags])
+        judged_any = len(fallbacks) < sum(step.answered for step in steps)
+        notices = fallback_notices(fallbacks, judged_any)
+        self.notices.extend(notices)
+        name = self.name if judged_any or not fallbacks else OfflineScorer.name
+        return build_scorecard(case, framework, name, steps, [*notices, *warnings], [str(f) for f in flags])
 
     def _judge(
         self, case: CaseStudy, framework: Framework, step: FrameworkStep, text: str, offline: StepResult
     ) -> StepResult:
         items = step_items(framework, case, step)
-        judgement = self.client.structured(build_messages(case, step, items, text), StepJudgement)
+        judgement = self.client.structured(
+            build_messages(case, step, items, text), StepJudgement, max_tokens=JUDGE_MAX_TOKENS
+        )
         verdicts = {verdict.id: verdict for verdict in judgement.items}
         generic_ids = {item.id for item in step.rubric}
         results = [_item_result(item, verdicts.get(item.id), text, item.id in generic_ids) for item in items]
@@ -115,6 +130,25 @@ class LlmScorer:
         result = StepResult(step.id, step.title, score, "", True, results, offline.mistakes, offline.notes)
         result.notes.append(f"offline score {offline.score:.0f}")
         return result
+
+
+def fallback_notices(fallbacks: list[tuple[str, str]], judged_any: bool) -> list[str]:
+    """One notice per reason, naming the steps it sent offline unless it sent them all."""
+    steps_by_reason: dict[str, list[str]] = {}
+    for step_id, reason in fallbacks:
+        steps_by_reason.setdefault(reason, []).append(step_id)
+    if not judged_any and len(steps_by_reason) == 1:
+        return [f"LLM judge unavailable ({next(iter(steps_by_reason))}); scored offline instead"]
+    others = ", the other steps by the LLM" if judged_any else ""
+    return [
+        f"LLM judge unavailable for {_steps_label(step_ids)} ({reason}); scored offline{others}"
+        for reason, step_ids in steps_by_reason.items()
+    ]
+
+
+def _steps_label(step_ids: list[str]) -> str:
+    quoted = ", ".join(f"'{step_id}'" for step_id in step_ids)
+    return f"step {quoted}" if len(step_ids) == 1 else f"steps {quoted}"
 
 
 def build_messages(

@@ -1,4 +1,8 @@
-"""Choose a scorer from `--scorer offline|llm|auto`."""
+"""Choose a scorer from `--scorer offline|llm|auto`.
+
+A bad LLM setting is bad input under every choice (the user must fix it); with `auto`, any
+other reason the LLM cannot be used falls back to the offline scorer with a notice.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +34,13 @@ def make_scorer(choice: str) -> tuple[Scorer, list[str]]:
         if choice == "llm":
             raise BadInputError(NOT_CONFIGURED)
         return offline, ["no LLM judge is configured; scoring offline"]
-    from mlsd_coach.llm.client import LlmClient
+    from mlsd_coach.llm.client import LlmClient, LlmUnavailable
     from mlsd_coach.scoring.llm import LlmScorer
 
-    return LlmScorer(LlmClient(settings), offline), []
+    try:
+        client = LlmClient(settings)
+    except LlmUnavailable as err:
+        if choice == "llm":
+            raise
+        return offline, [f"LLM judge unavailable ({err}); scoring offline"]
+    return LlmScorer(client, offline), []
