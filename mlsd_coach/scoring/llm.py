@@ -88,24 +88,17 @@ class LlmScorer:
             if not offline.answered:
                 steps.append(offline)
                 continue
-            judged: StepResult | None = None
-            if server_failure is None:
-                try:
-                    judged = self._judge(case, framework, step, without_flagged(text, step_flags), offline)
-                except LlmServerFailure as err:
-                    server_failure = str(err)  # the rest would fail the same way: stop asking
-                except LlmUnavailable as err:
-                    fallbacks.append((step.id, str(err)))
-            if judged is None:
+            try:
                 if server_failure is not None:
-                    fallbacks.append((step.id, server_failure))
+                    raise LlmServerFailure(server_failure)  # it would fail the same way: stop asking
+                judged = self._judge(case, framework, step, without_flagged(text, step_flags), offline)
+            except LlmUnavailable as err:
+                if isinstance(err, LlmServerFailure):
+                    server_failure = str(err)
+                fallbacks.append((step.id, str(err)))
                 steps.append(offline)
                 continue
-            if abs(judged.score - offline.score) > DIVERGENCE:
-                warnings.append(
-                    f"step '{step.id}': the LLM judge gave {judged.score:.0f} and the offline scorer "
-                    f"{offline.score:.0f}; they differ by more than {DIVERGENCE:.0f} points"
-                )
+            warnings.extend(divergence(step, judged, offline))
             steps.append(judged)
         judged_any = len(fallbacks) < sum(step.answered for step in steps)
         notices = fallback_notices(fallbacks, judged_any)
@@ -130,6 +123,15 @@ class LlmScorer:
         result = StepResult(step.id, step.title, score, "", True, results, offline.mistakes, offline.notes)
         result.notes.append(f"offline score {offline.score:.0f}")
         return result
+
+
+def divergence(step: FrameworkStep, judged: StepResult, offline: StepResult) -> list[str]:
+    if abs(judged.score - offline.score) <= DIVERGENCE:
+        return []
+    return [
+        f"step '{step.id}': the LLM judge gave {judged.score:.0f} and the offline scorer "
+        f"{offline.score:.0f}; they differ by more than {DIVERGENCE:.0f} points"
+    ]
 
 
 def fallback_notices(fallbacks: list[tuple[str, str]], judged_any: bool) -> list[str]:
