@@ -1,13 +1,18 @@
 """Scoring speed: in-process time to score a 1,500-word 7-step answer, and the wall time of
-the whole `mlsd score` command.
+the whole `mlsd score` command; then a worst-case answer just under the 1 MB limit.
 
 Run: python benchmarks/score.py [--runs N]
 Targets: in-process median <= 50 ms; `mlsd score` wall median <= 400 ms.
+Worst case (long whitespace heading lines, 30,000 headings that name no step, one giant
+paragraph of the rubric's vocabulary in an order that never forms a phrase, and 15,000 short
+sentences that each match an item needing depth but give none): `mlsd score` wall <= 5 s
+and peak memory <= 300 MB.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import sys
@@ -15,11 +20,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from mlsd_coach.answers import parse_answer
+from mlsd_coach.answers import MAX_ANSWER_BYTES, parse_answer
 from mlsd_coach.content.registry import load_glossary, load_library
 from mlsd_coach.scoring.offline import OfflineScorer
 
 WORDS = 1500
+WORST_WALL_SECONDS = 5.0
+WORST_PEAK_MB = 300
 
 
 def answer_of(case, framework, words: int) -> str:
@@ -30,6 +37,58 @@ def answer_of(case, framework, words: int) -> str:
         text = case.model_answer[step.id].split()
         parts.append(f"## {step.number}. {step.title}\n" + " ".join((text * 2)[:per_step]))
     return "\n\n".join(parts)
+
+
+def worst_case_answer(case, framework) -> str:
+    """Just under 1 MB of everything that used to be slow: about a quarter each of long
+    whitespace heading lines, unknown headings, one giant paragraph, matched sentences."""
+    quarter = MAX_ANSWER_BYTES // 4 - 1_000
+    heading = "## a" + " \t" * 2_500 + "x\n"
+    headings = heading * (quarter // len(heading))
+    unknown = "## zz\n" * (quarter // len("## zz\n"))
+    phrases = [p for item in case.rubric for concept in item.concepts for p in concept.phrases()]
+    vocabulary = sorted({w.lower() for p in phrases for w in p.split()} | {"and", "the"})
+    giant = " ".join(vocabulary * (quarter // (len(" ".join(vocabulary)) + 1)))
+    depth_item = next(item for item in case.rubric if item.needs_depth)
+    sentence = f"We see {depth_item.concepts[0].name}. "
+    sentences = sentence * (quarter // len(sentence))
+    steps = framework.steps
+    return (
+        f"## {steps[0].number}. {steps[0].title}\n{headings}{unknown}\n"
+        f"## {steps[2].number}. {steps[2].title}\n{giant}\n\n"
+        f"## {_step_of(depth_item, framework)}\n{sentences}\n"
+    )
+
+
+def _step_of(item, framework) -> str:
+    step = next(s for s in framework.steps if item.step in s.covers)
+    return f"{step.number}. {step.title}"
+
+
+def worst_case(case, framework, case_id: str) -> None:
+    text = worst_case_answer(case, framework)
+    size = len(text.encode("utf-8"))
+    assert size <= MAX_ANSWER_BYTES, size
+    scorer = OfflineScorer(load_glossary())
+    start = time.perf_counter()
+    scorer.score(case, framework, parse_answer(text, framework))
+    in_process = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "worst.md"
+        path.write_text(text, encoding="utf-8")
+        command = [sys.executable, "-m", "mlsd_coach", "score", case_id, str(path), "--scorer", "offline"]
+        start = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)
+        wall = time.perf_counter() - start
+    # The largest child so far; the worst case is by far the largest.
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    verdict = "ok" if wall <= WORST_WALL_SECONDS and peak_mb <= WORST_PEAK_MB else "OVER BOUND"
+    print(f"worst-case answer: {size:,} bytes")
+    print(f"  in-process parse + score: {in_process:6.2f} s")
+    print(
+        f"  mlsd score wall:          {wall:6.2f} s (bound <= {WORST_WALL_SECONDS:g}); "
+        f"peak memory {peak_mb:.0f} MB (bound <= {WORST_PEAK_MB}) {verdict}"
+    )
 
 
 def main() -> None:
@@ -66,6 +125,7 @@ def main() -> None:
     print(f"answer: {len(text.split())} words, case {args.case}, 7-step")
     print(f"in-process score (median of {args.runs}): {in_process * 1000:6.1f} ms (target <= 50)")
     print(f"mlsd score wall (median of {len(walls)}):   {wall * 1000:6.1f} ms (target <= 400)")
+    worst_case(case, framework, args.case)
 
 
 if __name__ == "__main__":

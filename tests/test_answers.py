@@ -96,3 +96,85 @@ def test_missing_answer_file(mlsd, tmp_path):
     result = mlsd("score", "feed-ranking", str(tmp_path / "nope.md"))
     assert result.exit_code == 2
     assert result.stderr.strip() == f"error: {tmp_path / 'nope.md'}: no such file"
+
+
+# The heading regex this parser used until it was found to backtrack cubically; kept here as
+# the reference the hand-written replacement must agree with on short lines.
+_OLD_H2 = __import__("re").compile(r"^##(?!#)\s*(.*?)\s*#*\s*$")
+
+
+def test_heading_titles_match_the_old_regex_on_short_lines():
+    import random
+
+    from mlsd_coach.answers import heading_title
+
+    rng = random.Random(11)
+    alphabet = ["#", " ", "\t", "a", "Z", "1", ".", "\u00a0", "\u2003"]
+    lines = ["## Data", "##Data", "### Data", "## C#", "## a # #", "##  #", "## #x", "##", "#", ""]
+    lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    lines += ["##" + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20_000)]
+    for line in lines:
+        old = _OLD_H2.match(line)
+        assert heading_title(line) == (old.group(1) if old else None), repr(line)
+
+
+def _old_by_name(name, framework):
+    """The step-name matcher as it was before names were indexed: the reference."""
+    from mlsd_coach.answers import _key
+
+    best = None
+    for step in framework.steps:
+        for candidate in (step.id, step.title, *step.aliases):
+            key = _key(candidate)
+            if key == name:
+                return step
+            if key and f" {key} " in f" {name} " and (best is None or len(key) > best[0]):
+                best = (len(key), step)
+    return best[1] if best else None
+
+
+def test_indexed_step_names_agree_with_the_linear_scan():
+    import random
+
+    from mlsd_coach.answers import _key, _StepNames
+
+    for framework in (SEVEN, FOUR):
+        words = sorted(
+            {w for s in framework.steps for c in (s.id, s.title, *s.aliases) for w in _key(c).split()}
+        )
+        words += ["zz", "the", "and"]
+        names = _StepNames(framework)
+        rng = random.Random(7)
+        for _ in range(5_000):
+            name = " ".join(rng.choice(words) for _ in range(rng.randint(1, 7)))
+            assert names.find(name) == _old_by_name(name, framework), name
+
+
+def test_unknown_heading_warnings_are_capped_with_a_count():
+    from mlsd_coach.answers import MAX_UNKNOWN_HEADING_WARNINGS
+
+    text = "## Data\nLogs.\n" + "## zz\n" * 1_000 + "## Data\nMore.\n" * 50
+    answer = parse_answer(text, SEVEN)
+    unknown = [w for w in answer.warnings if "'## zz' names no step" in w]
+    assert len(unknown) == MAX_UNKNOWN_HEADING_WARNINGS
+    assert f"{1_000 - MAX_UNKNOWN_HEADING_WARNINGS:,} more headings name no step of the 7-step framework" in (
+        answer.warnings
+    )
+    assert sum("'data' appears more than once" in w for w in answer.warnings) == 1
+
+
+def test_a_long_unknown_heading_is_clipped_in_its_warning():
+    answer = parse_answer("## Data\nLogs.\n## " + "word " * 1_000 + "\n", SEVEN)
+    (warning,) = [w for w in answer.warnings if "names no step" in w]
+    assert len(warning) < 200 and "…'" in warning
+
+
+def test_unreadable_answer_paths_name_the_cause(mlsd, tmp_path):
+    through_a_file = tmp_path / "file.md"
+    through_a_file.write_text("## Data\nx\n")
+    result = mlsd("score", "feed-ranking", str(through_a_file / "answer.md"))
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"error: {through_a_file / 'answer.md'}: a part of the path is a file, not a directory\n"
+    )

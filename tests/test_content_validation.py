@@ -199,3 +199,90 @@ def test_a_user_case_may_not_shadow_a_builtin_id(mlsd, tmp_path):
     result = mlsd("--cases-dir", str(tmp_path), "cases", "list")
     assert result.exit_code == 0
     assert f"warning: skipped {clash}: id: case 'feed-ranking' is already defined" in result.stderr
+
+
+def test_an_alias_is_refused_at_its_line(mlsd, tmp_path):
+    path = bad_copy(tmp_path, "difficulty: easy", "difficulty: &level easy")
+    path.write_text(path.read_text().replace("    value: 50k", "    value: *level"), encoding="utf-8")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert (
+        f"{path}:{line_of(path, '*level')}: aliases (*level) are not allowed in content files; write the value out"
+        in result.stderr
+    )
+
+
+def test_a_merge_key_is_an_alias_too(mlsd, tmp_path):
+    path = bad_copy(tmp_path, "    value: 50k\n", "    value: 50k\n    <<: *base\n")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert "aliases (*base) are not allowed" in result.stderr
+
+
+def test_an_anchor_without_an_alias_is_harmless(mlsd, tmp_path):
+    path = bad_copy(tmp_path, "difficulty: easy", "difficulty: &level easy")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_self_referencing_alias_in_a_user_dir_skips_only_that_file(mlsd, tmp_path):
+    shutil.copy(TINY, tmp_path / "tiny-case.yaml")
+    (tmp_path / "loop.yaml").write_text("id: x\nv: &a0 [*a0]\n", encoding="utf-8")
+    result = mlsd("--cases-dir", str(tmp_path), "cases", "list", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert f"warning: skipped {tmp_path / 'loop.yaml'}:2: aliases (*a0) are not allowed" in result.stderr
+    import json
+
+    assert {"tiny-case", "feed-ranking"} <= {case["id"] for case in json.loads(result.stdout)}
+
+
+def test_nesting_deeper_than_a_content_file_needs_is_refused(mlsd, tmp_path):
+    path = tmp_path / "deep.yaml"
+    path.write_text("id: deep\nv: " + "[" * 60 + "]" * 60 + "\n", encoding="utf-8")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert f"{path}:2: nested more than 50 levels deep; content files are shallower" in result.stderr
+
+
+def test_a_control_character_is_one_line_with_its_line(mlsd, tmp_path):
+    path = bad_copy(tmp_path, "title: Tiny news recommender", "title: Tiny \x1b[2J recommender")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == f"{path}:3: character U+001B is not allowed in YAML; remove it"
+    assert "\x1b" not in result.stderr
+
+
+def test_a_flood_of_problems_is_capped_with_a_count(mlsd, tmp_path):
+    from mlsd_coach.content.problems import MAX_PROBLEMS_PER_FILE
+
+    extra = "".join(f"unknown_{i}: 1\n" for i in range(500))
+    path = bad_copy(tmp_path, "latency_budget_ms: 200\n", "latency_budget_ms: 200\n" + extra)
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    problems = [line for line in result.stderr.splitlines() if line.startswith(str(path))]
+    assert len(problems) == MAX_PROBLEMS_PER_FILE + 1
+    assert (
+        problems[-1]
+        == f"{path}: and {500 - MAX_PROBLEMS_PER_FILE} more problems; fix these and validate again"
+    )
+
+
+def test_repeated_keys_are_capped_too(mlsd, tmp_path):
+    from mlsd_coach.content.problems import MAX_PROBLEMS_PER_FILE
+
+    path = bad_copy(tmp_path, "latency_budget_ms: 200\n", "latency_budget_ms: 200\n" * 300)
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert sum("key appears twice" in line for line in result.stderr.splitlines()) == MAX_PROBLEMS_PER_FILE
+    assert f"{path}: and {299 - MAX_PROBLEMS_PER_FILE} more problems" in result.stderr
+
+
+def test_a_utf16_content_file_says_how_to_convert_it(mlsd, tmp_path):
+    path = tmp_path / "case.yaml"
+    path.write_bytes(TINY.read_text(encoding="utf-8").encode("utf-16"))
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert (
+        f"{path}: is UTF-16 text; mlsd reads UTF-8: convert it with "
+        f"`iconv -f UTF-16 -t UTF-8 {path} > {tmp_path / 'case-utf8.yaml'}`" in result.stderr
+    )

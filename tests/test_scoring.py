@@ -198,3 +198,47 @@ def test_levels_and_overall_follow_the_framework_thresholds():
     assert card.level == SEVEN.level_for(card.score)
     for step in card.steps:
         assert step.level == SEVEN.level_for(step.score)
+
+
+def test_depth_may_come_from_the_next_sentence_of_the_same_paragraph_only():
+    same_paragraph = score("## Framing\nThe label is dwell time on the article page. We chose 30 seconds.")
+    next_paragraph = score("## Framing\nThe label is dwell time on the article page.\n\nWe chose 30 seconds.")
+    assert item(same_paragraph, "framing", "click-label").met
+    assert item(next_paragraph, "framing", "click-label").depth_missing
+
+
+def _old_contains(tokens, pattern, max_gap=1):
+    """The phrase matcher as it was before it jumped with tuple.index: the reference."""
+    if len(pattern) == 1:
+        return pattern[0] in tokens
+    for start, token in enumerate(tokens):
+        if token != pattern[0]:
+            continue
+        position = start
+        for wanted in pattern[1:]:
+            window = tokens[position + 1 : position + 2 + max_gap]
+            if wanted not in window:
+                break
+            position = position + 1 + window.index(wanted)
+        else:
+            return True
+    return False
+
+
+def test_phrase_matching_agrees_with_the_reference_scan():
+    import random
+
+    from mlsd_coach.scoring.matcher import contains
+
+    rng = random.Random(3)
+    for _ in range(20_000):
+        tokens = tuple(rng.choice("abcd") for _ in range(rng.randint(0, 12)))
+        pattern = tuple(rng.choice("abcd") for _ in range(rng.randint(1, 4)))
+        assert contains(tokens, pattern) == _old_contains(tokens, pattern), (tokens, pattern)
+
+
+def test_a_mistake_found_deep_in_a_long_answer_quotes_its_sentence():
+    filler = "We log impressions for the article page. " * 2_000
+    card = score(f"## Evaluation\n{filler}We would report accuracy on the test set.")
+    (mistake,) = card.step("evaluation").mistakes
+    assert mistake.evidence == "We would report accuracy on the test set."

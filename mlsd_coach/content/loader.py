@@ -12,7 +12,13 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from mlsd_coach.content.models import CaseStudy, Framework, LocatedError
-from mlsd_coach.content.problems import ContentError, ContentProblem, field_path
+from mlsd_coach.content.problems import (
+    MAX_PROBLEMS_PER_FILE,
+    ContentError,
+    ContentProblem,
+    capped,
+    field_path,
+)
 from mlsd_coach.content.yaml_source import Location, YamlDocument, read_yaml
 
 M = TypeVar("M", bound=BaseModel)
@@ -38,7 +44,8 @@ def load_framework(path: Path) -> Framework:
 
 
 def _problems(document: YamlDocument, model: type[BaseModel], err: ValidationError) -> list[ContentProblem]:
-    errors = err.errors(include_url=False)
+    # Only the errors that can be shown are explained (a key suggestion costs a difflib search).
+    errors = err.errors(include_url=False)[:MAX_PROBLEMS_PER_FILE]
     misspelt = {
         (tuple(e["loc"][:-1]), suggestion)
         for e in errors
@@ -60,7 +67,7 @@ def _problems(document: YamlDocument, model: type[BaseModel], err: ValidationErr
         problems.append(
             ContentProblem(document.path, document.line_of(location), field_path(location) or None, message)
         )
-    return problems
+    return capped(document.path, problems, max(len(problems), err.error_count()))
 
 
 def _suggestion(model: type[BaseModel], location: Location) -> str | None:

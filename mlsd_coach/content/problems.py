@@ -38,3 +38,19 @@ class ContentError(BadInputError):
     def __init__(self, problems: list[ContentProblem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+MAX_PROBLEMS_PER_FILE = 50
+
+
+def capped(path: Path, problems: list[ContentProblem], total: int | None = None) -> list[ContentProblem]:
+    """At most MAX_PROBLEMS_PER_FILE problems of one file, then one line saying how many more:
+    a file with 100,000 bad keys gets a readable report, quickly."""
+    total = len(problems) if total is None else total
+    if total <= MAX_PROBLEMS_PER_FILE:
+        return problems
+    more = total - MAX_PROBLEMS_PER_FILE
+    return [
+        *problems[:MAX_PROBLEMS_PER_FILE],
+        ContentProblem(path, None, None, f"and {more:,} more problems; fix these and validate again"),
+    ]

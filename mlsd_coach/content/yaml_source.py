@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from mlsd_coach.content.problems import ContentError, ContentProblem, field_path
+from mlsd_coach.content.problems import ContentError, ContentProblem, capped, field_path
 from mlsd_coach.content.textfile import TextRules, UnreadableFile, read_text_file
 
 MAX_CONTENT_BYTES = 1_000_000
@@ -61,7 +61,7 @@ def read_yaml(path: Path) -> YamlDocument:
             lines: dict[Location, int] = {}
             _index(node, (), lines, problems, path)
             if problems:
-                raise ContentError(problems)
+                raise ContentError(capped(path, problems))
             data = loader.construct_document(node)
         finally:
             loader.dispose()

@@ -96,15 +96,22 @@ class SentenceIndex:
 def contains(tokens: Pattern, pattern: Pattern) -> bool:
     if len(pattern) == 1:
         return pattern[0] in tokens
-    for start, token in enumerate(tokens):
-        if token != pattern[0]:
-            continue
-        position = start
-        for wanted in pattern[1:]:
-            window = tokens[position + 1 : position + 2 + MAX_GAP]
-            if wanted not in window:
-                break
-            position = position + 1 + window.index(wanted)
-        else:
+    start = -1
+    while True:
+        try:  # tuple.index jumps to the next occurrence in C: fast on a giant sentence
+            start = tokens.index(pattern[0], start + 1)
+        except ValueError:
+            return False
+        if _rest_follows(tokens, start, pattern):
             return True
-    return False
+
+
+def _rest_follows(tokens: Pattern, start: int, pattern: Pattern) -> bool:
+    """Whether pattern[1:] follows tokens[start], each within MAX_GAP words of the one before."""
+    position = start
+    for wanted in pattern[1:]:
+        window = tokens[position + 1 : position + 2 + MAX_GAP]
+        if wanted not in window:
+            return False
+        position = position + 1 + window.index(wanted)
+    return True

@@ -1,0 +1,133 @@
+"""Every hostile file in `tests/data/bad/` through the real command, in a subprocess with a
+time limit and a 1 GB address-space limit, so that a regression fails instead of hanging CI
+or exhausting the machine.
+
+The limits are generous (each input takes well under a few seconds); they are not timing
+assertions, only a bound on how long a broken build may take to fail.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import DATA
+
+BAD = DATA / "bad"
+TIMEOUT_SECONDS = 30
+MEMORY_LIMIT_BYTES = 1024**3
+BUILTIN = {"ad-click-prediction", "feed-ranking", "fraud-detection", "search-ranking"}
+MAX_STDERR_LINES = 60  # 50 problems, a summary line and the verdict
+
+
+@dataclass(frozen=True)
+class Expect:
+    exit_code: int
+    message: str = ""  # must be in stderr, on a line that names the file
+
+
+CORPUS: dict[str, Expect] = {
+    # content files (`cases validate`)
+    "billion-laughs.yaml": Expect(
+        2, ":3: aliases (*a) are not allowed in content files; write the value out"
+    ),
+    "self-alias.yaml": Expect(2, ":2: aliases (*a0) are not allowed in content files"),
+    "deep-flow-nesting.yaml": Expect(2, ":2: YAML syntax: exceeded maximum nesting depth"),
+    "deep-block-nesting.yaml": Expect(2, ":3: nested more than 50 levels deep"),
+    "deep-mapping-nesting.yaml": Expect(2, ":2: nested more than 50 levels deep"),
+    "nesting-990.yaml": Expect(2, ":2: nested more than 50 levels deep"),
+    "control-character.yaml": Expect(2, ":2: character U+001B is not allowed in YAML; remove it"),
+    "many-unknown-keys.yaml": Expect(2, " more problems; fix these and validate again"),
+    "utf16-case.yaml": Expect(
+        2, ": is UTF-16 text; mlsd reads UTF-8: convert it with `iconv -f UTF-16 -t UTF-8 "
+    ),
+    "markup-case.yaml": Expect(0),
+    # answer files (`score feed-ranking FILE --json`)
+    "long-heading.md": Expect(0),
+    "many-unknown-headings.md": Expect(0),
+    "depth-check-quadratic.md": Expect(0),
+    "markup-answer.md": Expect(0),
+    "utf16-answer.md": Expect(
+        2, ": is UTF-16 text; mlsd reads UTF-8: convert it with `iconv -f UTF-16 -t UTF-8 "
+    ),
+    "utf16-no-bom-answer.md": Expect(
+        2, ": is UTF-16 text; mlsd reads UTF-8: convert it with `iconv -f UTF-16LE "
+    ),
+}
+
+
+def _limit_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT_BYTES, MEMORY_LIMIT_BYTES))
+
+
+def run_limited(*args: str, pass_fds: tuple[int, ...] = ()) -> subprocess.CompletedProcess[str]:
+    """`python -m mlsd_coach ARGS` with a time and a memory limit; a hang fails the test."""
+    try:
+        return subprocess.run(
+            [sys.executable, "-m", "mlsd_coach", *args],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            preexec_fn=_limit_memory,
+            pass_fds=pass_fds,
+            env={**os.environ, "COLUMNS": "120", "NO_COLOR": "1", "TERM": "dumb"},
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"`mlsd {' '.join(args)}` still running after {TIMEOUT_SECONDS} s")
+
+
+def assert_clean_failure(proc: subprocess.CompletedProcess[str]) -> None:
+    assert "unexpected" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert len(proc.stderr.splitlines()) <= MAX_STDERR_LINES, proc.stderr[-2000:]
+
+
+def command_for(path: Path) -> list[str]:
+    if path.suffix == ".md":
+        return ["score", "feed-ranking", str(path), "--json", "--scorer", "offline"]
+    return ["cases", "validate", str(path)]
+
+
+def test_every_corpus_file_has_an_expectation():
+    assert {p.name for p in BAD.iterdir() if p.is_file()} == set(CORPUS)
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_hostile_file_is_rejected_in_one_line_or_handled(name):
+    path = BAD / name
+    expected = CORPUS[name]
+    proc = run_limited(*command_for(path))
+    assert proc.returncode == expected.exit_code, proc.stderr[-2000:]
+    assert_clean_failure(proc)
+    if expected.message:
+        assert any(
+            line.find(str(path)) >= 0 and expected.message in line for line in proc.stderr.splitlines()
+        ), proc.stderr[-2000:]
+    if path.suffix == ".md" and expected.exit_code == 0:
+        card = json.loads(proc.stdout)
+        assert len(card["warnings"]) <= 15, card["warnings"][:20]
+        assert "\x1b" not in proc.stdout
+
+
+@pytest.mark.parametrize("name", sorted(n for n in CORPUS if n.endswith(".yaml")))
+def test_hostile_case_file_in_a_cases_dir_skips_only_itself(tmp_path, name):
+    shutil.copy(BAD / name, tmp_path / name)
+    listing = run_limited("--cases-dir", str(tmp_path), "cases", "list", "--json")
+    assert listing.returncode == 0, listing.stderr[-2000:]
+    assert_clean_failure(listing)
+    ids = {case["id"] for case in json.loads(listing.stdout)}
+    assert BUILTIN <= ids
+    if CORPUS[name].exit_code:
+        assert f"warning: skipped {tmp_path / name}" in listing.stderr
+    unknown = run_limited("--cases-dir", str(tmp_path), "score", "no-such-case", str(BAD / "long-heading.md"))
+    assert unknown.returncode == 2
+    assert_clean_failure(unknown)
+    assert "unknown case 'no-such-case'" in unknown.stderr
