@@ -286,3 +286,27 @@ def test_a_utf16_content_file_says_how_to_convert_it(mlsd, tmp_path):
         f"{path}: is UTF-16 text; mlsd reads UTF-8: convert it with "
         f"`iconv -f UTF-16 -t UTF-8 {path} > {tmp_path / 'case-utf8.yaml'}`" in result.stderr
     )
+
+
+def test_a_step_with_more_rubric_items_than_a_case_may_have_is_refused(mlsd, tmp_path):
+    from mlsd_coach.content.models import MAX_ITEMS_PER_STEP
+
+    extra = "".join(
+        f"  - id: extra-{n}\n    step: data\n    title: Extra\n    weight: 1\n    signal: ml-depth\n"
+        f"    strong_answer: s\n    concepts: [{{name: logs}}]\n    why: w\n    feedback: f\n"
+        for n in range(MAX_ITEMS_PER_STEP)
+    )
+    path = bad_copy(tmp_path, "rubric:\n", "rubric:\n" + extra)
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert f"more than {MAX_ITEMS_PER_STEP} rubric items for step 'data'; merge some" in result.stderr
+
+
+def test_a_concept_with_too_many_aliases_is_refused(mlsd, tmp_path):
+    from mlsd_coach.content.models import MAX_ALIASES
+
+    aliases = ", ".join(f"alias {n}" for n in range(MAX_ALIASES + 1))
+    path = bad_copy(tmp_path, "aliases: [return rate, retention]", f"aliases: [{aliases}]")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    assert f"rubric[0].concepts[0].aliases: List should have at most {MAX_ALIASES} items" in result.stderr

@@ -49,11 +49,13 @@ CORPUS: dict[str, Expect] = {
         2, ": is UTF-16 text; mlsd reads UTF-8: convert it with `iconv -f UTF-16 -t UTF-8 "
     ),
     "markup-case.yaml": Expect(0),
+    "max-rubric-case.yaml": Expect(0),
     # answer files (`score feed-ranking FILE --json`)
     "long-heading.md": Expect(0),
     "many-unknown-headings.md": Expect(0),
     "depth-check-quadratic.md": Expect(0),
     "markup-answer.md": Expect(0),
+    "giant-sentence.md": Expect(0),
     "utf16-answer.md": Expect(
         2, ": is UTF-16 text; mlsd reads UTF-8: convert it with `iconv -f UTF-16 -t UTF-8 "
     ),
@@ -128,7 +130,7 @@ def test_hostile_case_files_in_a_cases_dir_skip_only_themselves(tmp_path):
     assert listing.returncode == 0, listing.stderr[-2000:]
     assert_clean_failure(listing)
     ids = {case["id"] for case in json.loads(listing.stdout)}
-    assert BUILTIN | {"tiny-case", "markup-case"} <= ids
+    assert BUILTIN | {"tiny-case", "markup-case", "max-rubric-case"} <= ids
     for name, expected in CORPUS.items():
         if name.endswith(".yaml") and expected.exit_code:
             assert f"warning: skipped {tmp_path / name}" in listing.stderr, name
@@ -136,3 +138,24 @@ def test_hostile_case_files_in_a_cases_dir_skip_only_themselves(tmp_path):
     assert unknown.returncode == 2
     assert_clean_failure(unknown)
     assert "unknown case 'no-such-case'" in unknown.stderr
+
+
+@pytest.mark.parametrize("framework", ["7", "4"])
+def test_the_largest_rubric_against_a_giant_sentence_is_scored(tmp_path, framework):
+    """The biggest rubric a case may have, every phrase absent from a 1 MB sentence made of
+    all its words: before the caps and the near-pair check this took minutes."""
+    shutil.copy(BAD / "max-rubric-case.yaml", tmp_path / "max-rubric-case.yaml")
+    proc = run_limited(
+        "--cases-dir",
+        str(tmp_path),
+        "score",
+        "max-rubric-case",
+        str(BAD / "giant-sentence.md"),
+        "--framework",
+        framework,
+        "--json",
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert_clean_failure(proc)
+    card = json.loads(proc.stdout)
+    assert any("only the first 200 are scored" in w for w in card["warnings"])

@@ -238,7 +238,45 @@ def test_phrase_matching_agrees_with_the_reference_scan():
 
 
 def test_a_mistake_found_deep_in_a_long_answer_quotes_its_sentence():
-    filler = "We log impressions for the article page. " * 2_000
+    filler = "We log impressions for the article page. " * 150
     card = score(f"## Evaluation\n{filler}We would report accuracy on the test set.")
     (mistake,) = card.step("evaluation").mistakes
     assert mistake.evidence == "We would report accuracy on the test set."
+
+
+def test_sentences_beyond_the_cap_are_not_scored_and_a_note_says_so():
+    from mlsd_coach.scoring.offline import MAX_SCORED_SENTENCES
+
+    filler = "We log impressions for the article page. " * MAX_SCORED_SENTENCES
+    card = score(f"## Evaluation\n{filler}Offline I would report NDCG@5 because order matters.")
+    assert item(card, "evaluation", "ndcg").score == 0
+    assert (
+        f"step 'evaluation' has {MAX_SCORED_SENTENCES + 1:,} sentences; only the first "
+        f"{MAX_SCORED_SENTENCES:,} are scored" in card.warnings
+    )
+
+
+def test_a_sentence_longer_than_any_real_one_is_split_into_pieces():
+    from mlsd_coach.scoring.text import MAX_SENTENCE_CHARS
+
+    padding = "and the page loads " * (3 * MAX_SENTENCE_CHARS // 19)
+    sentences = split_sentences(f"Offline I would report NDCG {padding} at the end")
+    assert len(sentences) >= 3 and all(len(s.text) <= MAX_SENTENCE_CHARS for s in sentences)
+    assert (
+        " ".join(s.text for s in sentences).split()
+        == f"Offline I would report NDCG {padding} at the end".split()
+    )
+
+
+def test_near_pairs_settle_two_word_phrases_exactly():
+    import random
+
+    from mlsd_coach.scoring.matcher import SentenceIndex
+    from mlsd_coach.scoring.text import Sentence
+
+    rng = random.Random(5)
+    for _ in range(3_000):
+        stems = tuple(rng.choice("abcd") for _ in range(rng.randint(1, 10)))
+        pattern = tuple(rng.choice("abcd") for _ in range(rng.randint(2, 4)))
+        index = SentenceIndex([Sentence(0, "x", stems, len(stems), 0)])
+        assert index._matches(0, pattern) == _old_contains(stems, pattern), (stems, pattern)

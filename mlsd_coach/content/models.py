@@ -38,6 +38,14 @@ LEVEL_NAMES: tuple[str, ...] = (
     "strong hire",
 )
 
+# Bounds on what the scorer matches against every sentence of an answer, about twice the
+# largest built-in case (5 items a step, 6 concepts an item, 17 aliases a concept, 8
+# mistakes): a hostile case file cannot make scoring take minutes.
+MAX_ITEMS_PER_STEP = 12
+MAX_CONCEPTS = 8
+MAX_ALIASES = 30
+MAX_MISTAKES = 30
+
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=60)]
 Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 SignalId = Literal[
@@ -66,6 +74,19 @@ def _unique(ids: list[str], what: str, key: str) -> None:
         seen.add(item_id)
 
 
+def _at_most_per_step(steps: list[str]) -> None:
+    counts: dict[str, int] = {}
+    for index, step in enumerate(steps):
+        counts[step] = counts.get(step, 0) + 1
+        if counts[step] > MAX_ITEMS_PER_STEP:
+            raise LocatedError(
+                f"more than {MAX_ITEMS_PER_STEP} rubric items for step '{step}'; merge some",
+                "rubric",
+                index,
+                "step",
+            )
+
+
 class Concept(Strict):
     """One idea an answer can show, with every way people write it.
 
@@ -75,7 +96,7 @@ class Concept(Strict):
     """
 
     name: Text
-    aliases: list[Text] = Field(default_factory=list)
+    aliases: list[Text] = Field(default_factory=list, max_length=MAX_ALIASES)
 
     def phrases(self) -> list[str]:
         return [self.name, *self.aliases]
@@ -89,7 +110,7 @@ class RubricItem(Strict):
     weight: float = Field(gt=0, le=5)
     signal: SignalId
     strong_answer: Text
-    concepts: list[Concept] = Field(min_length=1)
+    concepts: list[Concept] = Field(min_length=1, max_length=MAX_CONCEPTS)
     min_concepts: int = Field(default=1, ge=1)
     needs_depth: bool = False
     why: Text
@@ -115,8 +136,8 @@ class Mistake(Strict):
     id: Slug
     step: SevenStepId
     title: Text
-    when_all: list[Concept] = Field(min_length=1)
-    unless: list[Concept] = Field(default_factory=list)
+    when_all: list[Concept] = Field(min_length=1, max_length=MAX_CONCEPTS)
+    unless: list[Concept] = Field(default_factory=list, max_length=MAX_CONCEPTS)
     penalty: float = Field(gt=0, le=0.5, description="fraction of the step score removed")
     explanation: Text
 
@@ -235,9 +256,9 @@ class CaseStudy(Strict):
     latency_budget_ms: float = Field(gt=0)
     scale: list[ScaleNumber] = Field(min_length=3)
     facts: list[Fact] = Field(min_length=10)
-    rubric: list[CaseRubricItem] = Field(min_length=1)
+    rubric: list[CaseRubricItem] = Field(min_length=1, max_length=MAX_ITEMS_PER_STEP * len(SEVEN_STEP_IDS))
     probes: list[Probe] = Field(min_length=1)
-    mistakes: list[Mistake] = Field(min_length=1)
+    mistakes: list[Mistake] = Field(min_length=1, max_length=MAX_MISTAKES)
     model_answer: dict[SevenStepId, Text]
     blueprint: Blueprint
     references: list[Reference] = Field(min_length=2)
@@ -251,6 +272,7 @@ class CaseStudy(Strict):
         _unique([i.id for i in self.rubric], "rubric item", "rubric")
         _unique([p.id for p in self.probes], "probe", "probes")
         _unique([m.id for m in self.mistakes], "mistake", "mistakes")
+        _at_most_per_step([i.step for i in self.rubric])
         items = {i.id: i for i in self.rubric}
         for index, probe in enumerate(self.probes):
             for position, target in enumerate(probe.targets):

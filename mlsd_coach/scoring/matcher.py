@@ -73,6 +73,7 @@ class SentenceIndex:
         for sentence in sentences:
             for token in sentence.stems:
                 self._where[token].add(sentence.index)
+        self._pairs: dict[int, frozenset[tuple[str, str]]] = {}
 
     def sentence(self, index: int) -> Sentence:
         return self._by_index[index]
@@ -88,9 +89,30 @@ class SentenceIndex:
                 if not candidates:
                     break
             for index in candidates or ():
-                if index not in found and contains(self._by_index[index].stems, pattern):
+                if index not in found and self._matches(index, pattern):
                     found.add(index)
         return [self._by_index[i] for i in sorted(found)]
+
+    def _matches(self, index: int, pattern: Pattern) -> bool:
+        """`contains`, answered from the sentence's near pairs where they settle it: every
+        match has each consecutive pair of the pattern among them, and for a two-stem
+        pattern that is the whole answer. This keeps a long sentence cheap to search."""
+        if len(pattern) >= 2:
+            pairs = self._pairs.get(index)
+            if pairs is None:
+                pairs = self._pairs[index] = near_pairs(self._by_index[index].stems)
+            if any(pair not in pairs for pair in zip(pattern, pattern[1:], strict=False)):
+                return False
+            if len(pattern) == 2:
+                return True
+        return contains(self._by_index[index].stems, pattern)
+
+
+def near_pairs(tokens: Pattern) -> frozenset[tuple[str, str]]:
+    """Every (earlier, later) pair of tokens at most MAX_GAP words apart."""
+    return frozenset(
+        pair for gap in range(1, MAX_GAP + 2) for pair in zip(tokens, tokens[gap:], strict=False)
+    )
 
 
 def contains(tokens: Pattern, pattern: Pattern) -> bool:

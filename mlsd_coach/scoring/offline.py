@@ -34,6 +34,10 @@ SHARED_BY = 3.0  # a sentence evidencing more items than this shares its credit 
 NO_DEPTH_CAP = 0.5
 MAX_PENALTY = 0.5
 EVIDENCE_PER_ITEM = 2
+# Far beyond any real answer (the calibration answers have at most 18 sentences a step); the
+# caps keep scoring a hostile 1 MB answer against a large rubric within seconds.
+MAX_SCORED_SENTENCES = 200
+MAX_FLAGS_PER_STEP = 5
 
 _REASON = re.compile(
     r"\b(because|since|so that|so we|so the|so it|therefore|thus|hence|which means|this means|otherwise|"
@@ -94,6 +98,8 @@ class OfflineScorer:
         flagged = [s for s in sentences if grader_directed(s.text)]
         flagged_ids = {s.index for s in flagged}
         usable = [s for s in sentences if s.index not in flagged_ids]
+        notes = _unscored_note(step, len(usable))
+        usable = usable[:MAX_SCORED_SENTENCES]
         index = SentenceIndex(usable)
 
         hits = {item.id: self._concept_hits(item, index) for item in items}
@@ -111,10 +117,11 @@ class OfflineScorer:
         weight = sum(r.weight for r in results)
         coverage = sum(r.weight * r.score for r in results) / weight if weight else 0.0
         penalty = min(MAX_PENALTY, sum(m.penalty for m in mistakes))
-        notes = _stuffing_notes(step, usable, results)
+        notes += _stuffing_notes(step, usable, results)
         step_score = step_score_from_coverage(framework, coverage) * (1 - penalty)
         result = StepResult(step.id, step.title, step_score, "", True, results, mistakes, notes)
-        return result, [Flag(step.id, s.text, grader_directed(s.text) or "") for s in flagged]
+        shown = flagged[:MAX_FLAGS_PER_STEP]
+        return result, [Flag(step.id, s.text, grader_directed(s.text) or "") for s in shown]
 
     def _concept_hits(self, item: RubricItem, index: SentenceIndex) -> list[list[Sentence]]:
         return [index.sentences_with(self._compiler.compile(concept)) for concept in item.concepts]
@@ -245,6 +252,14 @@ def _feedback_text(item: RubricItem, score: float, depth_missing: bool, concepts
 
 def _unanswered(item: RubricItem, generic: bool) -> ItemResult:
     return ItemResult.no_credit(item, f"Not answered. {item.feedback}", generic)
+
+
+def _unscored_note(step: FrameworkStep, sentences: int) -> list[str]:
+    if sentences <= MAX_SCORED_SENTENCES:
+        return []
+    return [
+        f"step '{step.id}' has {sentences:,} sentences; only the first {MAX_SCORED_SENTENCES:,} are scored"
+    ]
 
 
 def _stuffing_notes(step: FrameworkStep, sentences: list[Sentence], results: list[ItemResult]) -> list[str]:

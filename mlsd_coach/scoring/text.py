@@ -75,6 +75,7 @@ def _stems_of(words: list[str]) -> tuple[str, ...]:
     return tuple(stem(t) for t in words if t not in _ARTICLES)
 
 
+MAX_SENTENCE_CHARS = 1_000
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,2}[.)])\s+")
 _MARKUP = re.compile(r"(\*\*|__|`+|~~|^#+\s*|^>\s*)", re.M)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
@@ -115,9 +116,21 @@ def split_sentences(text: str) -> list[Sentence]:
 def _add(sentences: list[Sentence], paragraph_text: str, paragraph: int) -> None:
     cleaned = _MARKUP.sub("", paragraph_text)
     protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\u2024"), cleaned)
-    for piece in _SENTENCE_END.split(protected):
-        piece = piece.replace("\u2024", ".").strip()
-        if not piece:
-            continue
-        words = tokens(piece)
-        sentences.append(Sentence(len(sentences), piece, _stems_of(words), len(words), paragraph))
+    for sentence in _SENTENCE_END.split(protected):
+        for piece in _pieces(sentence.replace("\u2024", ".").strip()):
+            words = tokens(piece)
+            sentences.append(Sentence(len(sentences), piece, _stems_of(words), len(words), paragraph))
+
+
+def _pieces(sentence: str) -> list[str]:
+    """`sentence`, or for one longer than any real sentence (the longest in the calibration
+    answers is 515 characters) pieces of at most MAX_SENTENCE_CHARS, cut at spaces where it
+    can be: phrase matching then costs at most that much per sentence."""
+    pieces = []
+    while len(sentence) > MAX_SENTENCE_CHARS:
+        cut = sentence.rfind(" ", MAX_SENTENCE_CHARS // 2, MAX_SENTENCE_CHARS)
+        cut = cut if cut > 0 else MAX_SENTENCE_CHARS
+        pieces.append(sentence[:cut].strip())
+        sentence = sentence[cut:].strip()
+    pieces.append(sentence)
+    return [piece for piece in pieces if piece]
