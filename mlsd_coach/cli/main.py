@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -44,7 +43,7 @@ def _print_version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     cases_dir: Annotated[
-        list[Path] | None,
+        list[str] | None,
         typer.Option(
             "--cases-dir",
             help="Add a directory of your own case studies (repeatable; MLSD_CASES_DIR adds more).",
@@ -56,7 +55,7 @@ def root(
         typer.Option("--version", help="Show the version and exit.", callback=_print_version, is_eager=True),
     ] = False,
 ) -> None:
-    state(ctx).cases_dirs = list(cases_dir or [])
+    state(ctx).add_cases_dirs(cases_dir or [])
 
 
 try:  # Typer 0.28 runs on a Click of its own, vendored as typer._click

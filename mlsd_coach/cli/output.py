@@ -55,8 +55,13 @@ def as_text(text: object, style: str = "") -> Text:
     return Text(plain(str(text)), style=style)
 
 
+_C1_CONTROL = re.compile("[\x7f-\x9f]")
+
+
 def print_json(value: Any) -> None:
-    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+    """JSON as UTF-8 text; C1 control characters (which json leaves raw) escaped as \\uXXXX."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    sys.stdout.write(_C1_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
 def print_error(message: str) -> None:

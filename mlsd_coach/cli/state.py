@@ -20,15 +20,17 @@ if TYPE_CHECKING:
 @dataclass
 class AppState:
     cases_dirs: list[Path] = field(default_factory=list)
-    # `--cases-dir` as typed: `Path("")` is `Path(".")`, so an empty value shows only here.
-    raw_cases_dirs: list[str] = field(default_factory=list)
+
+    def add_cases_dirs(self, typed: list[str]) -> None:
+        """`--cases-dir` values as typed (an empty one would silently be the current folder)."""
+        if any(not value.strip() for value in typed):
+            raise BadInputError("--cases-dir needs a directory")
+        self.cases_dirs = [Path(value).expanduser() for value in typed]
 
     @property
     def user_dirs(self) -> list[Path]:
         """The user's case directories; BadInputError for an empty `--cases-dir` or one that
         is not a directory (a missing one is a warning when the library is loaded)."""
-        if any(not raw.strip() for raw in self.raw_cases_dirs):
-            raise BadInputError("--cases-dir needs a directory")
         directories = [*paths.user_cases_dirs_from_env(), *self.cases_dirs]
         for directory in directories:
             _require_directory(directory)
@@ -79,7 +81,4 @@ def state(ctx: typer.Context) -> AppState:
     root = ctx.find_root()
     if not isinstance(root.obj, AppState):
         root.obj = AppState()
-    raw = root.params.get("cases_dir")
-    if isinstance(raw, (list, tuple)):
-        root.obj.raw_cases_dirs = [str(value) for value in raw]
     return root.obj
