@@ -11,20 +11,20 @@ from __future__ import annotations
 import argparse
 import json
 
-from mlsd_coach.pipeline.bench import TARGETS, BenchConfig, run_bench
+from mlsd_coach.pipeline.bench import BenchConfig, BenchReport, run_bench
 
 
-def summary(report: dict) -> str:
-    met = report["meets_targets"]
+def summary(report: BenchReport) -> str:
+    targets = report.targets
     parts = [
-        f"p99 {report['latency_ms']['p99']:.2f} ms (<= {TARGETS['p99_ms']:g})",
-        f"ANN recall@100 {report['ann_recall_at_100']:.3f} (>= {TARGETS['ann_recall_at_100']:g})",
-        f"bench {report['bench_s']:.0f} s (<= {TARGETS['bench_s']:g})",
-        f"peak RSS {report['peak_rss_mb']:,.0f} MB (<= {TARGETS['peak_rss_mb']:g})",
+        f"p99 {report.latency_ms['p99']:.2f} ms (<= {targets['p99_ms']:g})",
+        f"ANN recall@100 {report.ann_recall_at_100:.3f} (>= {targets['ann_recall_at_100']:g})",
+        f"bench {report.bench_s:.0f} s (<= {targets['bench_s']:g})",
+        f"peak RSS {report.peak_rss_mb:,.0f} MB (<= {targets['peak_rss_mb']:g})",
     ]
-    missed = [name for name, ok in met.items() if not ok]
+    missed = [name for name, ok in report.meets_targets.items() if not ok]
     verdict = "all targets met" if not missed else "MISSED: " + ", ".join(missed)
-    return f"{report['items']:,} items, {report['queries']:,} queries: " + " · ".join(parts) + f": {verdict}"
+    return f"{report.items:,} items, {report.queries:,} queries: " + " · ".join(parts) + f": {verdict}"
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
     report = run_bench(BenchConfig(items=args.items, queries=args.queries, seed=args.seed))
-    print(json.dumps(report, indent=2))
+    print(json.dumps(report.to_json(), indent=2))
     print(summary(report))
 
 

@@ -15,19 +15,20 @@ from __future__ import annotations
 import gc
 import resource
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
 from mlsd_coach.pipeline import phases
-from mlsd_coach.pipeline.phases import PhaseTimer, Progress
+from mlsd_coach.pipeline.ann import RELEASE_RECALL
+from mlsd_coach.pipeline.phases import PhaseProgress, PhaseTimer
 from mlsd_coach.pipeline.ranking import GradientBoostedRanker
 from mlsd_coach.pipeline.serve import STAGES, FeedService
 from mlsd_coach.pipeline.synthetic import WorldConfig, synthetic_world
 from mlsd_coach.pipeline.train import System, build_system
 
-TARGETS = {"p99_ms": 20.0, "ann_recall_at_100": 0.95, "bench_s": 300.0, "peak_rss_mb": 4096.0}
+TARGETS = {"p99_ms": 20.0, "ann_recall_at_100": RELEASE_RECALL, "bench_s": 300.0, "peak_rss_mb": 4096.0}
 WARM_UP_REQUESTS = 20
 RECALL_QUERIES = 500
 BRUTE_FORCE_QUERIES = 50
@@ -63,7 +64,7 @@ def _cpu_seconds() -> float:
 
 
 def serve_one_at_a_time(
-    service: FeedService, users: np.ndarray, now: float, progress: Progress
+    service: FeedService, users: np.ndarray, now: float, progress: PhaseProgress
 ) -> ServingTimes:
     for user in users[:WARM_UP_REQUESTS]:  # as a service does before it takes traffic
         service.recommend(int(user), now)
@@ -101,7 +102,59 @@ def _percentiles(values: list[float], which: tuple[int, ...]) -> dict[str, float
     return {f"p{p}": round(float(np.percentile(values, p)), 3) for p in which}
 
 
-def run_bench(config: BenchConfig, progress: Progress | None = None) -> dict[str, Any]:
+@dataclass(frozen=True)
+class AnnSummary:
+    index: str
+    nlist: int
+    nprobe: int
+    recall_queries: int
+
+
+@dataclass(frozen=True)
+class RankerSummary:
+    model: str
+    trees: int
+    training_rows: int
+
+
+@dataclass(frozen=True)
+class BenchReport:
+    """What `mlsd pipeline bench` measured; `to_json` is the `--json` output, key for key."""
+
+    items: int
+    queries: int
+    build_s: float
+    latency_ms: dict[str, float]  # end to end: p50, p95, p99
+    stages_ms: dict[str, dict[str, float]]  # per stage: p50, p99
+    ann_recall_at_100: float
+    brute_force_ms: dict[str, float]  # p50
+    peak_rss_mb: float
+    bench_s: float
+    users: int
+    seed: int
+    impressions: int
+    ann: AnnSummary
+    ranker: RankerSummary
+    candidates_per_request: float
+    warm_share_of_queries: float
+    serving_cpu_per_wall: float
+    phases_s: dict[str, float]
+    targets: dict[str, float] = field(default_factory=lambda: dict(TARGETS))
+
+    @property
+    def meets_targets(self) -> dict[str, bool]:
+        return {
+            "p99_ms": self.latency_ms["p99"] <= self.targets["p99_ms"],
+            "ann_recall_at_100": self.ann_recall_at_100 >= self.targets["ann_recall_at_100"],
+            "bench_s": self.bench_s <= self.targets["bench_s"],
+            "peak_rss_mb": self.peak_rss_mb <= self.targets["peak_rss_mb"],
+        }
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "meets_targets": self.meets_targets}
+
+
+def run_bench(config: BenchConfig, progress: PhaseProgress | None = None) -> BenchReport:
     started = time.perf_counter()
     timer = PhaseTimer(progress)
     with timer.phase(phases.WORLD):
@@ -118,40 +171,23 @@ def run_bench(config: BenchConfig, progress: Progress | None = None) -> dict[str
     gbdt = system.rankers["gbdt"]
     assert isinstance(gbdt, GradientBoostedRanker)
 
-    report: dict[str, Any] = {
-        "items": config.items,
-        "queries": config.queries,
-        "build_s": round(build_s, 1),
-        "latency_ms": _percentiles(times.total_ms, (50, 95, 99)),
-        "stages_ms": {stage: _percentiles(values, (50, 99)) for stage, values in times.stage_ms.items()},
-        "ann_recall_at_100": round(ann_recall, 4),
-        "brute_force_ms": _percentiles(exact_ms, (50,)),
-        "peak_rss_mb": round(peak_rss_mb(), 1),
-        "bench_s": round(time.perf_counter() - started, 1),
-        "users": config.users,
-        "seed": config.seed,
-        "impressions": len(world.log),
-        "ann": {
-            "index": "faiss IVF-Flat",
-            "nlist": system.index.nlist,
-            "nprobe": system.index.nprobe,
-            "recall_queries": recall_queries,
-        },
-        "ranker": {"model": "LightGBM", "trees": gbdt.trees, "training_rows": len(system.rows)},
-        "candidates_per_request": round(float(np.mean(times.candidates)), 1),
-        "warm_share_of_queries": round(float(np.mean([system.online.has_history(int(u)) for u in users])), 3),
-        "serving_cpu_per_wall": round(times.cpu_per_wall, 2),
-        "phases_s": {name: round(seconds, 2) for name, seconds in timer.seconds.items()},
-        "targets": TARGETS,
-    }
-    report["meets_targets"] = meets_targets(report)
-    return report
-
-
-def meets_targets(report: dict[str, Any]) -> dict[str, bool]:
-    return {
-        "p99_ms": report["latency_ms"]["p99"] <= TARGETS["p99_ms"],
-        "ann_recall_at_100": report["ann_recall_at_100"] >= TARGETS["ann_recall_at_100"],
-        "bench_s": report["bench_s"] <= TARGETS["bench_s"],
-        "peak_rss_mb": report["peak_rss_mb"] <= TARGETS["peak_rss_mb"],
-    }
+    return BenchReport(
+        items=config.items,
+        queries=config.queries,
+        build_s=round(build_s, 1),
+        latency_ms=_percentiles(times.total_ms, (50, 95, 99)),
+        stages_ms={stage: _percentiles(values, (50, 99)) for stage, values in times.stage_ms.items()},
+        ann_recall_at_100=round(ann_recall, 4),
+        brute_force_ms=_percentiles(exact_ms, (50,)),
+        peak_rss_mb=round(peak_rss_mb(), 1),
+        bench_s=round(time.perf_counter() - started, 1),
+        users=config.users,
+        seed=config.seed,
+        impressions=len(world.log),
+        ann=AnnSummary("faiss IVF-Flat", system.index.nlist, system.index.nprobe, recall_queries),
+        ranker=RankerSummary("LightGBM", gbdt.trees, len(system.rows)),
+        candidates_per_request=round(float(np.mean(times.candidates)), 1),
+        warm_share_of_queries=round(float(np.mean([system.online.has_history(int(u)) for u in users])), 3),
+        serving_cpu_per_wall=round(times.cpu_per_wall, 2),
+        phases_s={name: round(seconds, 2) for name, seconds in timer.seconds.items()},
+    )

@@ -54,7 +54,9 @@ class ImpressionLog:
 
     @property
     def day(self) -> np.ndarray:
-        return np.floor(self.time).astype(np.int32)
+        return (  # type: ignore[no-any-return]  # numpy: NDArray[Any].astype is Any
+            np.floor(self.time).astype(np.int32)
+        )
 
     def select(self, mask: np.ndarray) -> ImpressionLog:
         return ImpressionLog(**{f.name: getattr(self, f.name)[mask] for f in fields(self)})

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mlsd_coach.pipeline import metrics
+from mlsd_coach.pipeline.data import ImpressionLog
 from mlsd_coach.pipeline.features import ranking_features
 from mlsd_coach.pipeline.retrieval import SOURCES
 from mlsd_coach.pipeline.serve import Served
@@ -91,7 +92,7 @@ def _relevant_items(system: System, users: np.ndarray) -> list[np.ndarray]:
     return [held_out.item[held_out.user == u] for u in users]
 
 
-def held_out_day(system: System):
+def held_out_day(system: System) -> tuple[ImpressionLog, np.ndarray]:
     """The held-out day's logged impressions and their ranking features, as of that day."""
     world = system.world
     held_out = world.log.on_days(world.timeline.eval_day, world.timeline.eval_day)

@@ -66,7 +66,9 @@ class Snapshots:
         return len(self.global_rate)
 
 
-def _cumulative(day: np.ndarray, key: np.ndarray, n_keys: int, n_days: int, weight=None) -> np.ndarray:
+def _cumulative(
+    day: np.ndarray, key: np.ndarray, n_keys: int, n_days: int, weight: np.ndarray | None = None
+) -> np.ndarray:
     per_day = np.bincount(day * n_keys + key, weights=weight, minlength=n_days * n_keys)
     counts = np.zeros((n_days + 1, n_keys), dtype=np.float32)
     counts[1:] = np.cumsum(per_day.reshape(n_days, n_keys), axis=0)

@@ -92,7 +92,9 @@ class LoggingPolicy:
         self, oracle: Oracle, candidates: np.ndarray, click_logit: np.ndarray, rng: np.random.Generator
     ) -> np.ndarray:
         """Exposure plus a noisy guess of relevance."""
-        return 0.3 * np.log(oracle.exposure[candidates]) + click_logit + rng.normal(size=candidates.shape)
+        return (  # type: ignore[no-any-return]  # numpy: NDArray[Any] arithmetic is Any
+            0.3 * np.log(oracle.exposure[candidates]) + click_logit + rng.normal(size=candidates.shape)
+        )
 
 
 def simulate_log(

@@ -20,7 +20,7 @@ import numpy as np
 from mlsd_coach.pipeline import metrics
 from mlsd_coach.pipeline.evaluate import held_out_day
 from mlsd_coach.pipeline.features import FEATURES, ranking_features
-from mlsd_coach.pipeline.ranking import Scorer
+from mlsd_coach.pipeline.ranking import RankingModel
 from mlsd_coach.pipeline.train import System
 
 DRIFT_FEATURES = (
@@ -56,7 +56,7 @@ def drift(system: System, seed: int = 0) -> dict[str, float]:
     return report
 
 
-def shadow(system: System, challenger: Scorer, users: np.ndarray) -> dict[str, dict[str, float]]:
+def shadow(system: System, challenger: RankingModel, users: np.ndarray) -> dict[str, dict[str, float]]:
     """The production ranker and a challenger on identical requests and candidates, plus both on
     the held-out day's logged impressions."""
     world, online, service = system.world, system.online, system.service

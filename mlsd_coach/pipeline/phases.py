@@ -1,6 +1,6 @@
 """Timing and progress for the long phases of a run, with no terminal code in the core.
 
-The CLI passes a `Progress` that draws bars; tests and library callers get `Silent`.
+The CLI passes a `PhaseProgress` that draws bars; tests and library callers get `Silent`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ EVALUATION = "offline evaluation: retrieval, ranking, pages"
 MONITORING = "monitoring: drift and shadow ranker"
 
 
-class Progress(Protocol):
+class PhaseProgress(Protocol):
     def start(self, phase: str, total: int | None = None) -> None: ...
 
     def advance(self, steps: int = 1) -> None: ...
@@ -36,10 +36,10 @@ class Silent:
 
 
 class PhaseTimer:
-    """Records how long each named phase took and reports it to a `Progress`."""
+    """Records how long each named phase took and reports it to a `PhaseProgress`."""
 
-    def __init__(self, progress: Progress | None = None) -> None:
-        self.progress: Progress = progress or Silent()
+    def __init__(self, progress: PhaseProgress | None = None) -> None:
+        self.progress: PhaseProgress = progress or Silent()
         self.seconds: dict[str, float] = {}
 
     @contextmanager

@@ -1,7 +1,7 @@
 """Stage 2, ranking: popularity, a logistic-regression baseline and a gradient-boosted model.
 
 Blueprint: `ranking` (framework step: model); production runs a multi-task network (MMoE with a
-DCN cross layer) on Triton or TensorFlow Serving. All three scorers here predict the same label,
+DCN cross layer) on Triton or TensorFlow Serving. All three rankers here (each a `RankingModel`) predict the same label,
 P(engaged: clicked and watched at least half), from the same feature rows (`features.FEATURES`):
 
 - popularity: the item's engagement count, no model at all: the baseline every ranker must beat;
@@ -30,7 +30,9 @@ if TYPE_CHECKING:
 POSITION = FEATURES.index("position")
 
 
-class Scorer(Protocol):
+class RankingModel(Protocol):
+    """Scores feature rows (`features.FEATURES`): higher means more likely to be engaged with."""
+
     @property
     def name(self) -> str: ...
 
@@ -38,7 +40,7 @@ class Scorer(Protocol):
 
 
 @dataclass(frozen=True)
-class PopularityScorer:
+class PopularityRanker:
     name: str = "popularity"
 
     def score(self, features: np.ndarray) -> np.ndarray:
@@ -72,7 +74,9 @@ class LogisticRegression:
         return cls(mean, scale, coef)
 
     def score(self, features: np.ndarray) -> np.ndarray:
-        return ((features - self.mean) / self.scale) @ self.coef[:-1] + self.coef[-1]
+        return (  # type: ignore[no-any-return]  # numpy: NDArray[Any] arithmetic is Any
+            ((features - self.mean) / self.scale) @ self.coef[:-1] + self.coef[-1]
+        )
 
 
 @dataclass(frozen=True)
@@ -91,7 +95,9 @@ class GradientBoostedRanker:
     config: GbdtConfig = field(default_factory=GbdtConfig)
 
     @classmethod
-    def fit(cls, rows: TrainingRows, config: GbdtConfig = GbdtConfig(), seed: int = 0, name: str = "gbdt"):
+    def fit(
+        cls, rows: TrainingRows, config: GbdtConfig = GbdtConfig(), seed: int = 0, name: str = "gbdt"
+    ) -> GradientBoostedRanker:
         import lightgbm
 
         params = {

@@ -1,5 +1,5 @@
 """`mlsd pipeline run`: build a world, run the offline track, serve a day's traffic, evaluate and
-monitor, and return the report stage by stage (`report.RunReport`).
+monitor, and return the report stage by stage (`run_report.RunReport`).
 
 Blueprint: every component, in the order of the 7-step framework; the default run (100,000 items,
 20,000 users) takes well under a minute on two cores.
@@ -15,9 +15,9 @@ import numpy as np
 
 from mlsd_coach.pipeline import phases
 from mlsd_coach.pipeline.data import World
-from mlsd_coach.pipeline.phases import PhaseTimer, Progress
+from mlsd_coach.pipeline.phases import PhaseProgress, PhaseTimer
 from mlsd_coach.pipeline.ranking import GbdtConfig, GradientBoostedRanker
-from mlsd_coach.pipeline.report import RunReport, build_report
+from mlsd_coach.pipeline.run_report import RunReport, build_report
 from mlsd_coach.pipeline.train import build_system
 
 CHALLENGER = GbdtConfig(trees=50, leaves=15)  # the shadow candidate: a cheaper ranker
@@ -43,7 +43,7 @@ def load_world(config: RunConfig) -> World:
     return synthetic_world(WorldConfig(n_users=config.users, n_items=config.items, seed=config.seed))
 
 
-def run_pipeline(config: RunConfig, progress: Progress | None = None) -> RunReport:
+def run_pipeline(config: RunConfig, progress: PhaseProgress | None = None) -> RunReport:
     from mlsd_coach.pipeline import evaluate, monitoring
 
     started = time.perf_counter()

@@ -21,7 +21,7 @@ import numpy as np
 
 from mlsd_coach.pipeline.data import Catalogue
 from mlsd_coach.pipeline.features import OnlineStore
-from mlsd_coach.pipeline.ranking import Scorer
+from mlsd_coach.pipeline.ranking import RankingModel
 from mlsd_coach.pipeline.rerank import Page, RerankPolicy, rerank
 from mlsd_coach.pipeline.retrieval import Candidates, Retriever
 from mlsd_coach.pipeline.two_tower import TwoTower
@@ -47,7 +47,7 @@ class FeedService:
         online: OnlineStore,
         two_tower: TwoTower,
         retriever: Retriever,
-        ranker: Scorer,
+        ranker: RankingModel,
         catalogue: Catalogue,
         item_vectors: np.ndarray,
         policy: RerankPolicy | None = None,
@@ -61,7 +61,8 @@ class FeedService:
         """The user-tower embedding, or None for a user with no history (cold start)."""
         if not self.online.has_history(user):
             return None
-        return self.two_tower.user_vectors(self.online.user_tower_input(user)[None])[0]
+        vectors = self.two_tower.user_vectors(self.online.user_tower_input(user)[None])
+        return vectors[0]  # type: ignore[no-any-return]  # numpy types indexing as Any
 
     def warm_user_vectors(self, users: np.ndarray) -> np.ndarray:
         """User-tower embeddings of many users who all have history (for evaluation)."""

@@ -66,13 +66,17 @@ class Oracle:
     exposure: np.ndarray  # float64: how much the old system pushes each item (long-tailed)
 
     def _affinity(self, users: np.ndarray, items: np.ndarray) -> np.ndarray:
-        return np.einsum("ij,ij->i", self.users.taste[users], self.item_latent[items])
+        return (  # type: ignore[no-any-return]  # numpy: einsum is Any
+            np.einsum("ij,ij->i", self.users.taste[users], self.item_latent[items])
+        )
 
     def click_logit(self, users: np.ndarray, items: np.ndarray, time: np.ndarray | float) -> np.ndarray:
         """Taste dominates the decision to click; quality and freshness shift it."""
         age = np.maximum(time - self.catalogue.upload_time[items], 0.0)
         freshness = np.exp(-age / FRESHNESS_DAYS)
-        return 8.0 * self._affinity(users, items) + 0.5 * self.quality[items] + 0.8 * freshness - 6.5
+        return (  # type: ignore[no-any-return]  # numpy: NDArray[Any] arithmetic is Any
+            8.0 * self._affinity(users, items) + 0.5 * self.quality[items] + 0.8 * freshness - 6.5
+        )
 
     def watch_logit(self, users: np.ndarray, items: np.ndarray, time: np.ndarray | float) -> np.ndarray:
         """How far a viewer watches: taste and quality, minus the squared distance between the
@@ -80,12 +84,16 @@ class Oracle:
         evening = ((np.asarray(time) % 1.0) >= 0.75).astype(np.float32)
         wanted = self.users.duration_pref[users] + 0.4 * evening
         mismatch = np.log(self.catalogue.duration_s[items]) - wanted
-        return 2.0 * self._affinity(users, items) + 1.0 * self.quality[items] - 1.2 * mismatch**2 - 0.8
+        return (  # type: ignore[no-any-return]  # numpy: NDArray[Any] arithmetic is Any
+            2.0 * self._affinity(users, items) + 1.0 * self.quality[items] - 1.2 * mismatch**2 - 0.8
+        )
 
     def engagement_prob(self, users: np.ndarray, items: np.ndarray, time: np.ndarray | float) -> np.ndarray:
         """P(click and watch at least half | the item is examined): exactly what the simulator draws."""
         click = _sigmoid(self.click_logit(users, items, time))
-        return click * _sigmoid(self.watch_logit(users, items, time) / WATCH_NOISE)
+        return (  # type: ignore[no-any-return]  # numpy: NDArray[Any] arithmetic is Any
+            click * _sigmoid(self.watch_logit(users, items, time) / WATCH_NOISE)
+        )
 
     def draw_watch_fraction(
         self, users: np.ndarray, items: np.ndarray, time: np.ndarray, rng: np.random.Generator
@@ -106,11 +114,15 @@ class Oracle:
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-x))
+    return (  # type: ignore[no-any-return]  # numpy: NDArray[Any] arithmetic is Any
+        1.0 / (1.0 + np.exp(-x))
+    )
 
 
 def _unit(x: np.ndarray) -> np.ndarray:
-    return (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+    return (  # type: ignore[no-any-return]  # numpy: NDArray[Any] arithmetic is Any
+        (x / np.linalg.norm(x, axis=-1, keepdims=True)).astype(np.float32)
+    )
 
 
 def _zipf_weights(n: int, exponent: float, rng: np.random.Generator) -> np.ndarray:

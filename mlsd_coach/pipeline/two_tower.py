@@ -35,7 +35,7 @@ class TwoTower:
 
     @property
     def dim(self) -> int:
-        return self.w_user.shape[1]
+        return int(self.w_user.shape[1])
 
     def user_vectors(self, history: np.ndarray) -> np.ndarray:
         return _normalise(history @ self.w_user)[0]
@@ -56,7 +56,9 @@ def _normalise(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _through_normalise(grad: np.ndarray, unit: np.ndarray, norm: np.ndarray) -> np.ndarray:
     """Gradient of a loss through x -> x / |x|."""
-    return (grad - unit * np.sum(grad * unit, axis=1, keepdims=True)) / norm
+    return (  # type: ignore[no-any-return]  # numpy: NDArray[Any] arithmetic is Any
+        (grad - unit * np.sum(grad * unit, axis=1, keepdims=True)) / norm
+    )
 
 
 class _Adam:
