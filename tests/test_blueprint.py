@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import html
+import io
 import re
 import shutil
 import subprocess
 
 import pytest
+from rich.console import Console
 
 from mlsd_coach.blueprint.dot import to_dot
-from mlsd_coach.blueprint.graph import online_stages
 from mlsd_coach.blueprint.mermaid import to_mermaid
+from mlsd_coach.blueprint.terminal import render_blueprint
+from mlsd_coach.content.models import CaseStudy
 from mlsd_coach.content.registry import load_library
 
 LIBRARY = load_library()
@@ -82,11 +85,48 @@ def test_dot_is_accepted_by_graphviz(case_id):
 @pytest.mark.parametrize("case_id", CASES)
 def test_online_stages_are_in_flow_order_and_fit_the_budget(case_id):
     case = LIBRARY.case(case_id)
-    stages = online_stages(case.blueprint)
+    stages = case.blueprint.online_stages()
     assert sum(stage.latency_ms or 0 for stage in stages) <= case.latency_budget_ms
     funnels = [stage.funnel for stage in stages if stage.funnel]
     for earlier, later in zip(funnels, funnels[1:], strict=False):
         assert later.input <= earlier.output, "a stage cannot receive more than the previous one kept"
+
+
+def listed_backwards(case: CaseStudy) -> CaseStudy:
+    """The case as a user might write it: the same blueprint with its components in reverse."""
+    data = case.model_dump(by_alias=True)
+    data["blueprint"]["components"].reverse()
+    return CaseStudy.model_validate(data)
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_online_stages_follow_the_flows_not_the_file(case_id):
+    case = LIBRARY.case(case_id)
+    backwards = listed_backwards(case)
+    stage_ids = [stage.id for stage in backwards.blueprint.online_stages()]
+    stage_flows = {(f.source, f.target) for f in case.blueprint.flows}
+
+    for later, earlier in ((b, a) for i, a in enumerate(stage_ids) for b in stage_ids[i + 1 :]):
+        assert (later, earlier) not in stage_flows, f"{later} feeds {earlier} but is listed after it"
+    assert set(stage_ids) == {stage.id for stage in case.blueprint.online_stages()}
+
+
+def test_a_blueprint_listed_backwards_draws_the_same_funnel_in_the_terminal():
+    case = listed_backwards(LIBRARY.case("feed-ranking"))
+    out = Console(file=io.StringIO(), width=200, color_system=None)
+
+    render_blueprint(out, case, LIBRARY.frameworks["seven-step"])
+
+    text = out.file.getvalue()
+    assert "35 + 15 + 45 + 10 = 105 ms of the 150 ms budget" in text
+    names = [
+        "Candidate generation",
+        "Light pre-ranker",
+        "Multi-task heavy ranker",
+        "Re-ranking and page assembly",
+    ]
+    funnel = text[: text.index("Latency:")]
+    assert [funnel.index(name) for name in names] == sorted(funnel.index(name) for name in names)
 
 
 def test_show_draws_the_three_stage_recommender_by_default(mlsd):

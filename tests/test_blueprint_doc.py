@@ -45,6 +45,21 @@ def html_for(case: CaseStudy, framework: Framework, svg: str | None = None) -> s
     return render_blueprint_doc(case, framework, "html", MERMAID, svg)
 
 
+def listed_backwards(case: CaseStudy) -> CaseStudy:
+    """The case as a user might write it: the same blueprint with its components in reverse."""
+    data = case.model_dump(by_alias=True)
+    data["blueprint"]["components"].reverse()
+    return CaseStudy.model_validate(data)
+
+
+FEED_STAGES = [
+    "Candidate generation",
+    "Light pre-ranker",
+    "Multi-task heavy ranker",
+    "Re-ranking and page assembly",
+]
+
+
 def with_first_component_named(case: CaseStudy, name: str) -> CaseStudy:
     first, *rest = case.blueprint.components
     blueprint = case.blueprint.model_copy(
@@ -83,6 +98,25 @@ def test_markdown_budget_table_has_every_online_stage_and_the_headroom(library, 
     assert f"Headroom: **{case.blueprint.latency_budget_ms - total:g} ms**" in md
     for number in case.scale:
         assert f"- **{number.name}:** {number.value}" in md
+
+
+def test_markdown_budget_table_follows_the_flows_when_components_are_listed_backwards(library, seven):
+    case = listed_backwards(library.case("feed-ranking"))
+
+    md = md_for(case, seven)
+
+    table = md[md.index("## Latency budget") : md.index("| **Total** |")]
+    rows = [line.split(" | ")[0].lstrip("| ") for line in table.splitlines() if line.startswith("| ")][1:]
+    assert rows == FEED_STAGES
+
+
+def test_html_budget_bar_follows_the_flows_when_components_are_listed_backwards(library, seven):
+    case = listed_backwards(library.case("feed-ranking"))
+
+    html = html_for(case, seven)
+
+    segments = re.findall(r'<span class="seg seg-\d" [^>]* title="([^:"]+): ', html)
+    assert segments == FEED_STAGES
 
 
 def test_markdown_shows_funnels_with_thousands_separators(library, seven):

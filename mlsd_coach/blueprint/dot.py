@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from mlsd_coach.blueprint.graph import TRACK_TITLES, flow_order, node_id, node_lines
-from mlsd_coach.content.models import Blueprint, Component
+from mlsd_coach.blueprint.graph import TRACK_TITLES, node_id, node_lines
+from mlsd_coach.content.models import TRACKS, Blueprint, Component, Track
 from mlsd_coach.errors import BadInputError, MlsdError
 
 _SHAPES = {
@@ -19,7 +19,7 @@ _SHAPES = {
     "source": "oval",
     "client": "oval",
 }
-_COLOURS = {"online": ("#e8f1fb", "#2f6db5"), "offline": ("#f4efe6", "#9a6b1f")}
+_COLOURS: dict[Track, tuple[str, str]] = {"online": ("#e8f1fb", "#2f6db5"), "offline": ("#f4efe6", "#9a6b1f")}
 INSTALL_GRAPHVIZ = (
     "Graphviz `dot` is not installed; install it (Debian/Ubuntu: sudo apt-get install graphviz; "
     "macOS: brew install graphviz) or export --format dot or mermaid instead"
@@ -34,8 +34,8 @@ def to_dot(blueprint: Blueprint) -> str:
         '  node [fontname="Helvetica", fontsize=11, style="rounded,filled", penwidth=1.2];',
         '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
     ]
-    for track in ("online", "offline"):
-        members = [c for c in blueprint.components if c.track == track]
+    for track in TRACKS:
+        members = blueprint.components_on(track)
         if not members:
             continue
         fill, line = _COLOURS[track]
@@ -48,7 +48,7 @@ def to_dot(blueprint: Blueprint) -> str:
         )
         lines.extend(f"    {_node(component, fill, line)}" for component in members)
         lines.append("  }")
-    position = {component.id: index for index, component in enumerate(flow_order(blueprint))}
+    position = {component.id: index for index, component in enumerate(blueprint.flow_order())}
     for flow in blueprint.flows:
         attributes = [f"label={_quote(flow.label)}"] if flow.label else []
         if position[flow.target] < position[flow.source]:

@@ -1,43 +1,21 @@
-"""The blueprint as a graph: which stages come in which order, and labels every renderer
-shares."""
+"""What every blueprint renderer shares: node ids, track titles and the text of a box.
+
+The order of the components (`Blueprint.flow_order`, `Blueprint.online_stages`) and the split
+into tracks (`Blueprint.components_on`) belong to the model in `content/models.py`, so the
+terminal, Mermaid, DOT and the Markdown/HTML document all draw the same blueprint the same way."""
 
 from __future__ import annotations
 
 import re
 
-from mlsd_coach.content.models import Blueprint, Component
+from mlsd_coach.content.models import Component, Track
 
-TRACK_TITLES = {"online": "Online serving", "offline": "Offline training and data"}
+TRACK_TITLES: dict[Track, str] = {"online": "Online serving", "offline": "Offline training and data"}
 
 
 def node_id(component_id: str) -> str:
     """An identifier valid in Mermaid and DOT (`end` and friends are Mermaid keywords)."""
     return "n_" + re.sub(r"[^a-zA-Z0-9]", "_", component_id)
-
-
-def flow_order(blueprint: Blueprint) -> list[Component]:
-    """Components in the order data flows through them: a topological order of the flows,
-    taking the earliest-listed component whenever a cycle (the training loop) must be broken."""
-    by_id = {c.id: c for c in blueprint.components}
-    incoming = {c.id: 0 for c in blueprint.components}
-    for flow in blueprint.flows:
-        incoming[flow.target] += 1
-    order: list[Component] = []
-    remaining = [c.id for c in blueprint.components]
-    while remaining:
-        ready = [c for c in remaining if incoming[c] == 0] or remaining[:1]
-        current = ready[0]
-        remaining.remove(current)
-        order.append(by_id[current])
-        for flow in blueprint.flows:
-            if flow.source == current and flow.target in remaining:
-                incoming[flow.target] -= 1
-    return order
-
-
-def online_stages(blueprint: Blueprint) -> list[Component]:
-    stages = {c.id for c in blueprint.online_stages()}
-    return [c for c in flow_order(blueprint) if c.id in stages]
 
 
 def funnel_text(component: Component) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mlsd_coach.blueprint.graph import TRACK_TITLES, node_id, node_lines
-from mlsd_coach.content.models import Blueprint, Component
+from mlsd_coach.content.models import TRACKS, Blueprint, Component
 
 _SHAPES = {
     "stage": ('["', '"]'),
@@ -19,8 +19,8 @@ _SHAPES = {
 
 def to_mermaid(blueprint: Blueprint) -> str:
     lines = ["flowchart TB"]
-    for track in ("online", "offline"):
-        members = [c for c in blueprint.components if c.track == track]
+    for track in TRACKS:
+        members = blueprint.components_on(track)
         if not members:
             continue
         title = TRACK_TITLES[track]

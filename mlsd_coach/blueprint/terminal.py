@@ -11,9 +11,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from mlsd_coach.blueprint.graph import flow_order, funnel_text, online_stages
+from mlsd_coach.blueprint.graph import funnel_text
 from mlsd_coach.cli.output import as_text, plain, safe
-from mlsd_coach.content.models import CaseStudy, Component, Framework
+from mlsd_coach.content.models import TRACKS, CaseStudy, Component, Framework
 
 _STAGE_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")
 BAR_WIDTH = 60
@@ -23,7 +23,7 @@ def render_blueprint(out: Console, case: CaseStudy, framework: Framework) -> Non
     blueprint = case.blueprint
     out.print(f"[bold]{safe(blueprint.title)}[/bold]  [dim]{safe(case.id)}[/dim]")
     out.print(as_text(" ".join(blueprint.summary.split()) + "\n"))
-    stages = online_stages(blueprint)
+    stages = blueprint.online_stages()
     out.print(_funnel(stages))
     out.print(_budget(stages, blueprint.latency_budget_ms, case.latency_budget_ms))
     out.print(_tracks(case))
@@ -77,8 +77,7 @@ def _tracks(case: CaseStudy) -> Table:
     table = Table(title="Online and offline", title_justify="left", expand=True)
     table.add_column("online: serves every request", ratio=1)
     table.add_column("offline: learns from what was served", ratio=1)
-    online = [c for c in case.blueprint.components if c.track == "online"]
-    offline = [c for c in case.blueprint.components if c.track == "offline"]
+    online, offline = (case.blueprint.components_on(track) for track in TRACKS)
     for index in range(max(len(online), len(offline))):
         table.add_row(*(_entry(side[index]) if index < len(side) else "" for side in (online, offline)))
     tracks = {c.id: c.track for c in case.blueprint.components}
@@ -106,7 +105,7 @@ def _components(case: CaseStudy, framework: Framework) -> Table:
     table.add_column("component", ratio=2, style="bold")
     table.add_column("step", ratio=1)
     table.add_column("the trade-off you will be asked about", ratio=5)
-    for component in flow_order(case.blueprint):
+    for component in case.blueprint.flow_order():
         step = framework.step_for_seven(component.step)
         trade_off = as_text(" ".join(component.trade_off.split()))
         if component.implementation:

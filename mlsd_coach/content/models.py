@@ -183,13 +183,15 @@ class Funnel(Strict):
 
 
 ComponentKind = Literal["source", "stage", "store", "service", "model", "job", "log", "client"]
+Track = Literal["online", "offline"]
+TRACKS: tuple[Track, ...] = ("online", "offline")  # the order every view draws them in
 
 
 class Component(Strict):
     id: Slug
     name: Text
     kind: ComponentKind
-    track: Literal["online", "offline"]
+    track: Track
     purpose: Text
     inputs: list[Text] = Field(default_factory=list)
     outputs: list[Text] = Field(default_factory=list)
@@ -225,8 +227,23 @@ class Blueprint(Strict):
     components: list[Component] = Field(min_length=3)
     flows: list[Flow] = Field(min_length=2)
 
+    def flow_order(self) -> list[Component]:
+        """Components in the order data flows through them: a topological order of the flows,
+        taking the earliest-listed component whenever a cycle (the training loop) must be broken."""
+        return _topological(self.components, [(flow.source, flow.target) for flow in self.flows])
+
     def online_stages(self) -> list[Component]:
-        return [c for c in self.components if c.kind == "stage" and c.track == "online"]
+        """The stages of the online request path in the order candidates pass between them,
+        whatever order the file lists them in. Stages with no flow between them (parallel
+        scorers) keep their place in `flow_order`."""
+        stages = [c for c in self.flow_order() if c.kind == "stage" and c.track == "online"]
+        ids = {stage.id for stage in stages}
+        feeds = [(f.source, f.target) for f in self.flows if f.source in ids and f.target in ids]
+        return _topological(stages, feeds)
+
+    def components_on(self, track: Track) -> list[Component]:
+        """The components of one track, in file order (the order their author explains them in)."""
+        return [c for c in self.components if c.track == track]
 
     @model_validator(mode="after")
     def _consistent(self) -> Blueprint:
@@ -237,13 +254,32 @@ class Blueprint(Strict):
             for key, end in (("from", flow.source), ("to", flow.target)):
                 if end not in known:
                     raise LocatedError(f"names unknown component '{end}'", "flows", index, key)
-        total = sum(c.latency_ms or 0 for c in self.online_stages())
+        total = sum(c.latency_ms or 0 for c in self.online_stages())  # flows are known to be valid here
         if total > self.latency_budget_ms:
             raise LocatedError(
                 f"online stage latencies sum to {total:g} ms, over the {self.latency_budget_ms:g} ms budget",
                 "latency_budget_ms",
             )
         return self
+
+
+def _topological(components: list[Component], edges: list[tuple[str, str]]) -> list[Component]:
+    """Kahn's algorithm: a component comes after those that flow into it; ties, and a cycle
+    that must be broken, go to the earliest in `components`."""
+    by_id = {c.id: c for c in components}
+    incoming = dict.fromkeys(by_id, 0)
+    for _, target in edges:
+        incoming[target] += 1
+    order: list[Component] = []
+    remaining = list(by_id)
+    while remaining:
+        current = next((c for c in remaining if incoming[c] == 0), remaining[0])
+        remaining.remove(current)
+        order.append(by_id[current])
+        for source, target in edges:
+            if source == current and target in remaining:
+                incoming[target] -= 1
+    return order
 
 
 class CaseStudy(Strict):

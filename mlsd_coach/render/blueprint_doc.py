@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from mlsd_coach.content.models import CaseStudy, Component, Framework, FrameworkStep, Funnel
+from mlsd_coach.content.models import TRACKS, CaseStudy, Framework, FrameworkStep, Funnel
 from mlsd_coach.render.report import environment
 
 TEMPLATES = {"md": "blueprint.md.j2", "html": "blueprint.html.j2"}
-TRACKS = ("online", "offline")
 _SVG_ELEMENT = re.compile(r"<svg[\s>]", re.IGNORECASE)
 _SVG_WIDTH = re.compile(
     r"""^<svg\b[^>]*?\swidth\s*=\s*["']\s*(\d+(?:\.\d+)?|\.\d+)\s*(px|pt|in|cm|mm)?\s*["']""", re.IGNORECASE
@@ -67,7 +66,7 @@ def render_blueprint_doc(
         blueprint=blueprint,
         framework=framework,
         budget=latency_budget(case),
-        tracks={track: components_on(case, track) for track in TRACKS},
+        tracks={track: blueprint.components_on(track) for track in TRACKS},
         steps={component.id: framework.step_for_seven(component.step) for component in blueprint.components},
         flows=[(names[flow.source], names[flow.target], flow.label) for flow in blueprint.flows],
         mermaid=mermaid.strip(),
@@ -92,11 +91,6 @@ def latency_budget(case: CaseStudy) -> LatencyBudget:
         blueprint_ms=blueprint.latency_budget_ms,
         case_ms=case.latency_budget_ms,
     )
-
-
-def components_on(case: CaseStudy, track: str) -> list[Component]:
-    """The components of one track, in file order."""
-    return [component for component in case.blueprint.components if component.track == track]
 
 
 def inline_svg(document: str) -> Markup:
