@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,4 +88,6 @@ def fake_openai(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("MLSD_LLM_MODEL", "test-model")
     monkeypatch.setenv("MLSD_LLM_TIMEOUT", "5")
     yield server
-    server.stop()
+    # Stopped in the background: shutdown() waits for serve_forever's next 0.5 s poll, which
+    # was 25 s of the fast suite. Every test has its own server and port, so none waits on it.
+    threading.Thread(target=server.stop, daemon=True).start()

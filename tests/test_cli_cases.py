@@ -113,32 +113,89 @@ def test_debug_variable_shows_the_traceback(mlsd, monkeypatch):
         mlsd("cases", "list")
 
 
-def test_cases_list_reads_its_cache_until_a_content_file_changes(mlsd, monkeypatch, tmp_path):
+def test_cases_list_reads_its_cache_until_a_content_file_changes(mlsd, tmp_path, private_home):
+    """Observed from outside: an edit that keeps the file's size and modification time is not
+    seen (the catalog answered: the per-file cache is emptied first), any real change is."""
+    import os
     import shutil
 
-    import mlsd_coach.content.registry as registry
     from conftest import DATA
+    from mlsd_coach.content import case_cache
 
     user_dir = tmp_path / "mine"
     user_dir.mkdir()
-    shutil.copy(DATA / "cases" / "tiny-case.yaml", user_dir / "tiny-case.yaml")
+    case_file = user_dir / "tiny-case.yaml"
+    shutil.copy(DATA / "cases" / "tiny-case.yaml", case_file)
     first = mlsd("--cases-dir", str(user_dir), "cases", "list", "--json")
-    assert "tiny-case" in first.stdout
+    assert {"id": "tiny-case", "difficulty": "easy"}.items() <= _case(first, "tiny-case").items()
 
-    def must_not_load(*args, **kwargs):
-        raise AssertionError("the cached catalog should have been used")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(registry, "load_library", must_not_load)
-        again = mlsd("--cases-dir", str(user_dir), "cases", "list", "--json")
+    stamp = case_file.stat()
+    case_file.write_text(case_file.read_text().replace("difficulty: easy", "difficulty: hard"))
+    os.utime(case_file, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))  # same size, same mtime
+    shutil.rmtree(private_home / "cache" / "content")
+    case_cache.forget_in_memory()
+    again = mlsd("--cases-dir", str(user_dir), "cases", "list", "--json")
     assert again.exit_code == 0 and again.stdout == first.stdout
 
-    broken = user_dir / "tiny-case.yaml"
-    broken.write_text(broken.read_text().replace("difficulty: easy", "difficulty: trivial"))
+    os.utime(case_file, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
+    touched = mlsd("--cases-dir", str(user_dir), "cases", "list", "--json")
+    assert _case(touched, "tiny-case")["difficulty"] == "hard"
+
+    case_file.write_text(case_file.read_text().replace("difficulty: hard", "difficulty: trivial"))
     changed = mlsd("--cases-dir", str(user_dir), "cases", "list", "--json")
     assert changed.exit_code == 0
     assert "tiny-case" not in changed.stdout
-    assert f"warning: skipped {broken}:" in changed.stderr
+    assert f"warning: skipped {case_file}:" in changed.stderr
+
+
+def _case(result, case_id: str) -> dict:
+    assert result.exit_code == 0, result.stderr
+    return next(case for case in json.loads(result.stdout) if case["id"] == case_id)
+
+
+def test_a_case_is_served_from_the_content_cache_until_it_changes(mlsd, tmp_path):
+    """`cases show` validates one file and keeps the result: a same-size, same-mtime edit is not
+    seen, a touched file is re-read (the on-disk cache, with this process's memory dropped)."""
+    import os
+    import shutil
+
+    from conftest import DATA
+    from mlsd_coach.content import case_cache
+
+    user_dir = tmp_path / "mine"
+    user_dir.mkdir()
+    case_file = user_dir / "tiny-case.yaml"
+    shutil.copy(DATA / "cases" / "tiny-case.yaml", case_file)
+    text = case_file.read_text()
+    assert "title: Tiny news recommender" in text
+    first = mlsd("--cases-dir", str(user_dir), "cases", "show", "tiny-case")
+    assert first.exit_code == 0 and "Tiny news recommender" in first.stdout, first.stderr
+
+    stamp = case_file.stat()
+    case_file.write_text(text.replace("title: Tiny news", "title: Tall news"))
+    os.utime(case_file, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    case_cache.forget_in_memory()
+    cached = mlsd("--cases-dir", str(user_dir), "cases", "show", "tiny-case")
+    assert "Tiny news recommender" in cached.stdout and "Tall news" not in cached.stdout
+
+    os.utime(case_file, ns=(stamp.st_atime_ns, stamp.st_mtime_ns + 1_000_000))
+    case_cache.forget_in_memory()
+    fresh = mlsd("--cases-dir", str(user_dir), "cases", "show", "tiny-case")
+    assert "Tall news recommender" in fresh.stdout
+
+
+def test_a_corrupt_content_cache_is_ignored(mlsd, private_home):
+    first = mlsd("cases", "show", "feed-ranking")
+    assert first.exit_code == 0, first.stderr
+    entries = list((private_home / "cache" / "content").glob("*.json"))
+    assert entries  # the frameworks and the case were cached
+    for entry in entries:
+        entry.write_text('{"key": ["not json')
+    from mlsd_coach.content import case_cache
+
+    case_cache.forget_in_memory()
+    again = mlsd("cases", "show", "feed-ranking")
+    assert again.exit_code == 0 and again.stdout == first.stdout and again.stderr == ""
 
 
 def test_an_unusable_home_is_bad_input(mlsd, monkeypatch, tmp_path):

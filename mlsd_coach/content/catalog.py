@@ -2,7 +2,8 @@
 every YAML file on every run.
 
 The cache is keyed on the path, size and modification time of every content file (built-in
-and user) and on the mlsd version: any change to any of them re-validates everything. It
+and user), on the mlsd version and on the source of the validating modules: any change to any
+of them re-validates everything. It
 lives in `paths.cache_dir()`; if that cannot be written, the catalog is simply built each time.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from mlsd_coach import __version__, paths
+from mlsd_coach.content.case_cache import validity_fingerprint
 
 CATALOG_FILE = "catalog.json"
 
@@ -48,9 +50,10 @@ def load_catalog(user_dirs: Iterable[Path]) -> Catalog:
 
 
 def _build(user_dirs: list[Path]) -> Catalog:
-    from mlsd_coach.content.registry import load_library
+    # Imported here: the registry brings pydantic and PyYAML, which a warm catalog never needs.
+    from mlsd_coach.content import registry
 
-    library = load_library(user_dirs)
+    library = registry.load_library(user_dirs)
     cases = [
         CaseSummary(e.case.id, e.case.title, e.case.difficulty, list(e.case.tags), e.builtin, str(e.path))
         for e in sorted(library.cases.values(), key=lambda e: e.case.id)
@@ -61,7 +64,7 @@ def _build(user_dirs: list[Path]) -> Catalog:
 def _fingerprint(user_dirs: list[Path]) -> list[object]:
     files: list[Path] = [paths.rubrics_dir() / name for name in ("seven-step.yaml", "four-step.yaml")]
     directories = [paths.builtin_cases_dir(), *user_dirs]
-    entries: list[object] = [__version__, [str(d) for d in directories]]
+    entries: list[object] = [__version__, validity_fingerprint(), [str(d) for d in directories]]
     for directory in directories:
         try:
             files.extend(sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml")))

@@ -1,7 +1,8 @@
 """The content library: both frameworks and every case study, built-in and the user's.
 
 Built-in content that fails validation is an error (a broken install); a broken user file
-is reported as a problem and skipped, so the built-ins still load.
+is reported as a problem and skipped, so the built-ins still load. Files that pass are served
+from `case_cache` until they change.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ import difflib
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from mlsd_coach import paths
+from mlsd_coach.content import case_cache
 from mlsd_coach.content.crossref import check_case
 from mlsd_coach.content.loader import load_case, load_framework, load_model
 from mlsd_coach.content.models import CaseStudy, Framework, Glossary
@@ -73,9 +76,11 @@ def unknown_case_message(case_id: str, known: Iterable[str]) -> str:
 def load_frameworks() -> dict[str, Framework]:
     frameworks: dict[str, Framework] = {}
     problems: list[ContentProblem] = []
-    for framework_name, filename in FRAMEWORK_FILES.items():
+    for framework_name, path in framework_paths().items():
         try:
-            frameworks[framework_name] = load_framework(paths.rubrics_dir() / filename)
+            frameworks[framework_name] = case_cache.cached_model(
+                path, Framework, partial(load_framework, path)
+            )
         except ContentError as err:
             problems.extend(err.problems)
     if problems:
@@ -83,8 +88,13 @@ def load_frameworks() -> dict[str, Framework]:
     return frameworks
 
 
+def framework_paths() -> dict[str, Path]:
+    return {name: paths.rubrics_dir() / filename for name, filename in FRAMEWORK_FILES.items()}
+
+
 def load_glossary() -> Glossary:
-    return load_model(paths.rubrics_dir() / "glossary.yaml", Glossary)
+    path = paths.rubrics_dir() / "glossary.yaml"
+    return case_cache.cached_model(path, Glossary, partial(load_model, path, Glossary))
 
 
 def case_files(directory: Path) -> list[Path]:
@@ -166,13 +176,23 @@ def load_one_case(
 def load_checked_case(
     path: Path, frameworks: list[Framework]
 ) -> tuple[CaseStudy | None, list[ContentProblem]]:
-    """A case file's model and every problem in it; the model is None unless it is valid."""
-    try:
+    """A case file's model and every problem in it; the model is None unless it is valid.
+
+    The checks against the frameworks assume they were loaded from `framework_paths()`, which
+    is what the cache entry is keyed on."""
+
+    def checked() -> CaseStudy:
         case = load_case(path)
+        problems = check_case(path, case, frameworks)
+        if problems:
+            raise ContentError(problems)
+        return case
+
+    depends_on = list(framework_paths().values())
+    try:
+        return case_cache.cached_model(path, CaseStudy, checked, depends_on), []
     except ContentError as err:
         return None, err.problems
-    problems = check_case(path, case, frameworks)
-    return (None if problems else case), problems
 
 
 def _add_case(
