@@ -3,11 +3,18 @@ stage-by-stage report, bad options, and no heavy import at start-up."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
 import sys
+from typing import Any
 
 import pytest
+from rich.console import Console
+
+from mlsd_coach.cli.main import main
+from mlsd_coach.cli.pipeline_view import render_run
 
 BENCH_KEYS = {
     "items",
@@ -43,29 +50,50 @@ def test_bench_json_has_the_keys_the_issue_lists(mlsd_pipeline):
     assert report["peak_rss_mb"] > 0 and report["build_s"] > 0
 
 
-@pytest.mark.slow
-def test_run_json_covers_every_framework_step(mlsd_pipeline):
-    result = mlsd_pipeline("run", "--items", "5000", "--users", "1000", "--json")
-    assert result.exit_code == 0, result.stderr
-    report = json.loads(result.stdout)
-    assert {section["framework_step"] for section in report["sections"]} == FRAMEWORK_STEPS
-    assert all(section["blueprint"] for section in report["sections"])
-    assert set(report["metrics"]) == {"retrieval", "ranking", "pages", "drift_psi", "shadow"}
-    assert set(report["latency_ms"]["stages"]) == {"features", "retrieval", "ranking", "rerank"}
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """One real `mlsd pipeline run --json` at a small size, shared by the tests that read it:
+    building the pipeline is what costs, not reading its report."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("MLSD_HOME", str(tmp_path_factory.mktemp("mlsd-home")))
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            try:
+                main(["pipeline", "run", "--items", "5000", "--users", "1000", "--json"])
+            except SystemExit as exit_:
+                assert exit_.code in (0, None), stderr.getvalue()
+    return json.loads(stdout.getvalue())
 
 
 @pytest.mark.slow
-def test_run_report_names_stages_steps_and_latency(mlsd_pipeline):
-    result = mlsd_pipeline("run", "--items", "5000", "--users", "1000")
-    assert result.exit_code == 0, result.stderr
-    for text in (
+def test_run_json_covers_every_framework_step(small_run):
+    assert {section["framework_step"] for section in small_run["sections"]} == FRAMEWORK_STEPS
+    assert all(section["blueprint"] for section in small_run["sections"])
+    assert set(small_run["metrics"]) == {"retrieval", "ranking", "pages", "drift_psi", "shadow"}
+    assert set(small_run["latency_ms"]["stages"]) == {"features", "retrieval", "ranking", "rerank"}
+
+
+@pytest.mark.slow
+def test_run_report_names_stages_steps_and_latency(small_run):
+    """The terminal report, drawn from what `--json` printed: the JSON carries all it shows."""
+    from mlsd_coach.pipeline.run_report import RunReport, Section  # NumPy: the slow tests only
+
+    sections = [Section(**{**s, "blueprint": tuple(s["blueprint"])}) for s in small_run["sections"]]
+    report = RunReport(**{**small_run, "sections": sections})
+    out = Console(file=io.StringIO(), width=120, color_system=None)
+
+    render_run(out, report)
+
+    text = out.file.getvalue()
+    for expected in (
         "Candidate generation",
         "framework step: model",
         "blueprint: re-ranking",
         "Latency in ms",
         "NDCG@10",
+        "Whole run:",
     ):
-        assert text in result.stdout
+        assert expected in text
 
 
 @pytest.mark.parametrize(
