@@ -15,7 +15,7 @@ Read it next to the diagram (`mlsd cases show feed-ranking`), one module per com
 | `serve` | feed-service | serving | gRPC services |
 | `evaluate`, `metrics` | offline-eval | evaluation | Spark, MLflow |
 | `monitoring` | monitoring | monitoring | Prometheus, Evidently |
-| `train`, `run`, `bench` | the offline track, `mlsd pipeline run` and `bench` | all | Airflow |
+| `train`, `phases`, `run`, `run_report`, `bench` | the offline track; `mlsd pipeline run`, its report, and `bench` | all | Airflow |
 
 Importing this package is cheap; NumPy, FAISS and LightGBM load with the modules that use them.
 """

@@ -46,13 +46,16 @@ class AnnIndex:
 
     def search(self, queries: np.ndarray, k: int) -> np.ndarray:
         """Item ids of the approximate top k per query (-1 pads a short result)."""
-        _, ids = self.index.search(np.atleast_2d(queries).astype(np.float32), k)
-        return ids  # type: ignore[no-any-return]  # faiss has no type hints
+        # faiss has no type hints: the annotation says what it returns (scores, ids)
+        found: tuple[np.ndarray, np.ndarray] = self.index.search(np.atleast_2d(queries).astype(np.float32), k)
+        return found[1]
 
     def exact_search(self, queries: np.ndarray, k: int) -> np.ndarray:
-        return faiss.knn(  # type: ignore[no-any-return]  # faiss has no type hints
+        # faiss has no type hints: the annotation says what it returns (scores, ids)
+        found: tuple[np.ndarray, np.ndarray] = faiss.knn(
             np.atleast_2d(queries).astype(np.float32), self.vectors, k, faiss.METRIC_INNER_PRODUCT
-        )[1]
+        )
+        return found[1]
 
     def recall(self, queries: np.ndarray, k: int = 100, exact: np.ndarray | None = None) -> float:
         """Mean share of the exact top k that the index returns."""

@@ -1,8 +1,9 @@
 """Stage 2, ranking: popularity, a logistic-regression baseline and a gradient-boosted model.
 
 Blueprint: `ranking` (framework step: model); production runs a multi-task network (MMoE with a
-DCN cross layer) on Triton or TensorFlow Serving. All three rankers here (each a `RankingModel`) predict the same label,
-P(engaged: clicked and watched at least half), from the same feature rows (`features.FEATURES`):
+DCN cross layer) on Triton or TensorFlow Serving. All three rankers here are `RankingModel`s and
+predict the same label, P(engaged: clicked and watched at least half), from the same feature rows
+(`features.FEATURES`):
 
 - popularity: the item's engagement count, no model at all: the baseline every ranker must beat;
 - logistic regression: linear in the standardised features, fitted by Newton's method in NumPy;
@@ -74,9 +75,9 @@ class LogisticRegression:
         return cls(mean, scale, coef)
 
     def score(self, features: np.ndarray) -> np.ndarray:
-        return (  # type: ignore[no-any-return]  # numpy: NDArray[Any] arithmetic is Any
-            ((features - self.mean) / self.scale) @ self.coef[:-1] + self.coef[-1]
-        )
+        # numpy's stubs type this as Any: the annotation says what it is
+        scores: np.ndarray = ((features - self.mean) / self.scale) @ self.coef[:-1] + self.coef[-1]
+        return scores
 
 
 @dataclass(frozen=True)

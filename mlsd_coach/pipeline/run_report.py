@@ -163,7 +163,8 @@ def sections(
             CODE + "ann.py",
             {
                 "index": f"FAISS IVF-Flat, {system.index.nlist} cells, nprobe {system.index.nprobe}",
-                "recall@100 vs exact": f"{retrieval.get('ann_recall_at_100_vs_exact', nan):.3f} (gate: >= {RELEASE_RECALL:g})",
+                "recall@100 vs exact": f"{retrieval.get('ann_recall_at_100_vs_exact', nan):.3f} "
+                f"(gate: >= {RELEASE_RECALL:g})",
             },
             seconds.get(phases.ANN_INDEX),
         ),

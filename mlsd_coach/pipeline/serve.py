@@ -61,8 +61,9 @@ class FeedService:
         """The user-tower embedding, or None for a user with no history (cold start)."""
         if not self.online.has_history(user):
             return None
-        vectors = self.two_tower.user_vectors(self.online.user_tower_input(user)[None])
-        return vectors[0]  # type: ignore[no-any-return]  # numpy types indexing as Any
+        # numpy's stubs type this as Any: the annotation says what it is
+        vector: np.ndarray = self.two_tower.user_vectors(self.online.user_tower_input(user)[None])[0]
+        return vector
 
     def warm_user_vectors(self, users: np.ndarray) -> np.ndarray:
         """User-tower embeddings of many users who all have history (for evaluation)."""
