@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from typing import Any
 
+from mlsd_coach.scoring.scorecard import Scorecard
 from mlsd_coach.store.history import HistoryStore, SessionRow, UnreadableSessionError
 
 
@@ -63,7 +63,7 @@ def progress(store: HistoryStore, minutes: MinutesByFramework, known_cases: list
     for row in store.sessions():
         try:
             card = store.scorecard(row.id) if row.finished else None
-            steps = None if card is None else _step_outcomes(card, store, row.id)
+            steps = None if card is None else _step_outcomes(card)
         except UnreadableSessionError as err:
             store.skip(err)
             continue
@@ -88,19 +88,11 @@ def progress(store: HistoryStore, minutes: MinutesByFramework, known_cases: list
     return Progress(sessions, dict(trends), titles, most_missed, suggest(finished, minutes, known_cases))
 
 
-def _step_outcomes(scorecard: dict[str, Any], store: HistoryStore, session_id: int) -> list[StepOutcome]:
-    try:
-        return [
-            StepOutcome(
-                str(step["id"]),
-                str(step["title"]),
-                float(step["score"]),
-                [(str(i["id"]), str(i.get("title", i["id"]))) for i in step["items"] if not i["met"]],
-            )
-            for step in scorecard["steps"]
-        ]
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise UnreadableSessionError(store.path, session_id, "scorecard") from None
+def _step_outcomes(card: Scorecard) -> list[StepOutcome]:
+    return [
+        StepOutcome(step.id, step.title, step.score, [(i.id, i.title) for i in step.items if not i.met])
+        for step in card.steps
+    ]
 
 
 def suggest(
@@ -132,7 +124,9 @@ def suggest(
                 )
     untried = [case for case in known_cases if case not in latest]
     if best is not None and untried and best.gain < 10:
-        return Suggestion(
-            untried[0], "requirements", "Clarify requirements", 0.0, 0.0, "you have not tried it yet"
-        )
+        # start the new case where the user's own framework starts (7-step or 4-step)
+        newest = finished[-1]
+        first = newest.steps[0] if newest.steps else None
+        step_id, title = (first.id, first.title) if first else ("", "")
+        return Suggestion(untried[0], step_id, title, 0.0, 0.0, "you have not tried it yet")
     return best

@@ -10,10 +10,11 @@ import pytest
 from conftest import DATA
 from mlsd_coach.answers import parse_answer
 from mlsd_coach.content.registry import load_glossary, load_library
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.scoring.judge import score
+from mlsd_coach.scoring.offline import OfflineJudge
 
 LIBRARY = load_library()
-SCORER = OfflineScorer(load_glossary())
+SCORER = OfflineJudge(load_glossary())
 CASE_DIRS = sorted(p for p in (DATA / "answers").iterdir() if p.is_dir())
 
 
@@ -21,7 +22,7 @@ def overall(case_dir: Path, level: str, framework: str) -> float:
     fw = LIBRARY.frameworks[framework]
     text = (case_dir / f"{level}.md").read_text(encoding="utf-8")
     answer = parse_answer(text, fw, LIBRARY.frameworks["seven-step"])
-    return SCORER.score(LIBRARY.case(case_dir.name), fw, answer).score
+    return score(SCORER, LIBRARY.case(case_dir.name), fw, answer).score
 
 
 def test_at_least_two_cases_are_calibrated():
@@ -52,7 +53,7 @@ def test_every_model_answer_scores_as_a_hire(case_id):
     case = LIBRARY.case(case_id)
     seven = LIBRARY.frameworks["seven-step"]
     text = "\n\n".join(f"## {step.title}\n{case.model_answer[step.id]}" for step in seven.steps)
-    card = SCORER.score(case, seven, parse_answer(text, seven))
+    card = score(SCORER, case, seven, parse_answer(text, seven))
     assert card.level in {"hire", "strong hire"}, card.score
     assert not any(step.mistakes for step in card.steps), (
         "a model answer commits one of its own case's mistakes"

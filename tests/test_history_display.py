@@ -11,14 +11,16 @@ import pytest
 
 from conftest import DATA, run_cli
 from mlsd_coach.answers import parse_answer
-from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.content.registry import load_glossary, load_library
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.scoring.judge import NoticeBuffer
+from mlsd_coach.scoring.offline import OfflineJudge
+from mlsd_coach.scoring.scorecard import ItemResult, Rating, Scorecard, StepResult
 from mlsd_coach.store.history import HistoryStore
 
 LIBRARY = load_library()
 SEVEN = LIBRARY.frameworks["seven-step"]
-SCORER = OfflineScorer(load_glossary())
+SCORER = OfflineJudge(load_glossary())
 LONG_ID = 98765432101
 HOSTILE = "[/bold] [/features/v2] [bold red]x\x1b]0;pwned\x07\x1b[2J"
 
@@ -26,7 +28,7 @@ HOSTILE = "[/bold] [/features/v2] [bold red]x\x1b]0;pwned\x07\x1b[2J"
 def practise(home: Path, extra: str = "") -> int:
     answer = parse_answer((DATA / "answers" / "feed-ranking" / "mid.md").read_text(), SEVEN)
     with HistoryStore(home / "history.sqlite3") as store:
-        session = PracticeSession.start(store, LIBRARY.case("feed-ranking"), SEVEN, SCORER)
+        session = InterviewSession.start(store, LIBRARY.case("feed-ranking"), SEVEN, SCORER, NoticeBuffer())
         for step in SEVEN.steps:
             session.submit(step, answer.text(step.id) + extra)
         session.finish()
@@ -72,20 +74,20 @@ def test_the_id_and_score_are_printed_whole_and_the_id_works(private_home, colum
 
 def hostile_session(home: Path) -> None:
     """A session whose case id, step title, missed item and level all carry markup and escapes."""
-    card = {
-        "overall": {"score": 40.0, "level": HOSTILE},
-        "steps": [
-            {
-                "id": "data",
-                "title": f"Data {HOSTILE}",
-                "score": 40.0,
-                "items": [{"id": "joins", "title": f"Joins {HOSTILE}", "met": False}],
-            }
-        ],
-    }
+    joins = ItemResult(id="joins", title=f"Joins {HOSTILE}", score=0.0)
+    step = StepResult(
+        id="data", title=f"Data {HOSTILE}", score=40.0, level=HOSTILE, answered=True, items=(joins,)
+    )
+    card = Scorecard(
+        case=f"case {HOSTILE}",
+        framework="7-step",
+        scorer="offline",
+        overall=Rating(score=40.0, level=HOSTILE),
+        steps=(step,),
+    )
     with HistoryStore(home / "history.sqlite3") as store:
         session = store.start_session(f"case {HOSTILE}", "seven-step", "practice", "offline")
-        store.finish_session(session, 40.0, HOSTILE, card)
+        store.finish_session(session, card)
 
 
 @pytest.mark.parametrize("columns", ["120", "60"])

@@ -15,15 +15,17 @@ import pytest
 
 from conftest import DATA, REPO
 from mlsd_coach.answers import parse_answer
-from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.content.registry import load_glossary, load_library
 from mlsd_coach.errors import HistoryError
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.scoring.judge import NoticeBuffer
+from mlsd_coach.scoring.offline import OfflineJudge
+from mlsd_coach.scoring.scorecard import StepResult
 from mlsd_coach.store.history import HistoryStore
 
 LIBRARY = load_library()
 SEVEN = LIBRARY.frameworks["seven-step"]
-SCORER = OfflineScorer(load_glossary())
+SCORER = OfflineJudge(load_glossary())
 
 
 def db_file(home: Path) -> Path:
@@ -34,7 +36,7 @@ def practise(home: Path, extra: str = "") -> int:
     """One finished feed-ranking session in the real history file; returns its id."""
     answer = parse_answer((DATA / "answers" / "feed-ranking" / "mid.md").read_text(), SEVEN)
     with HistoryStore(db_file(home)) as store:
-        session = PracticeSession.start(store, LIBRARY.case("feed-ranking"), SEVEN, SCORER)
+        session = InterviewSession.start(store, LIBRARY.case("feed-ranking"), SEVEN, SCORER, NoticeBuffer())
         for step in SEVEN.steps:
             session.submit(step, answer.text(step.id) + extra)
         session.finish()
@@ -211,13 +213,14 @@ def test_a_damaged_step_score_is_skipped_with_a_warning(tmp_path, capsys):
     path = tmp_path / "h.sqlite3"
     with HistoryStore(path) as store:
         session = store.start_session("feed-ranking", "seven-step", "practice", "offline")
-        store.add_step_score(session, "data", 40.0, "no hire", {"id": "data"})
-        store.add_step_score(session, "model", 60.0, "lean hire", {"id": "model"})
+        for step_id, score in (("data", 40.0), ("model", 60.0)):
+            result = StepResult(id=step_id, title=step_id, score=score, level="no hire", answered=True)
+            store.add_step_score(session, result)
     with sqlite3.connect(path) as db:
         db.execute("UPDATE step_scores SET result_json = 'oops' WHERE step_id = 'data'")
     db.close()
     with HistoryStore(path) as store:
-        assert [s.step_id for s in store.step_scores(session)] == ["model"]
+        assert [s.result.id for s in store.step_scores(session)] == ["model"]
     assert (
         f"session {session} is damaged (its score of step 'data' cannot be read)" in capsys.readouterr().err
     )

@@ -8,20 +8,21 @@ import pytest
 
 from conftest import DATA
 from mlsd_coach.answers import parse_answer
-from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.content.registry import load_glossary, load_library
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.scoring.judge import NoticeBuffer
+from mlsd_coach.scoring.offline import OfflineJudge
 from mlsd_coach.store.history import HistoryStore
 
 LIBRARY = load_library()
 SEVEN = LIBRARY.frameworks["seven-step"]
-SCORER = OfflineScorer(load_glossary())
+SCORER = OfflineJudge(load_glossary())
 
 
 def practise(home, case_id: str, level: str, steps=None, finish=True, extra: str = "") -> int:
     answer = parse_answer((DATA / "answers" / case_id / f"{level}.md").read_text(), SEVEN)
     with HistoryStore(home / "history.sqlite3") as store:
-        session = PracticeSession.start(store, LIBRARY.case(case_id), SEVEN, SCORER)
+        session = InterviewSession.start(store, LIBRARY.case(case_id), SEVEN, SCORER, NoticeBuffer())
         session.ask("How many users?")
         session.done_clarifying()
         for step in SEVEN.steps if steps is None else steps:

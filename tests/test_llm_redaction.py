@@ -9,13 +9,13 @@ from fake_openai import error
 
 from conftest import DATA
 from mlsd_coach import paths
-from mlsd_coach.coach.llm_interviewer import LlmInterviewer
-from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.content.registry import load_glossary, load_library
 from mlsd_coach.llm.client import LlmClient
 from mlsd_coach.llm.config import LlmSettings, load_settings, redact
-from mlsd_coach.scoring.llm import LlmScorer
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.scoring.judge import NoticeBuffer
+from mlsd_coach.scoring.llm import LlmJudge
+from mlsd_coach.scoring.offline import OfflineJudge
 from mlsd_coach.store.history import HistoryStore
 
 LIBRARY = load_library()
@@ -52,10 +52,11 @@ def test_an_echoed_long_key_never_reaches_the_terminal(echoing_server, mlsd):
 
 
 def test_an_echoed_long_key_never_reaches_history_or_a_report(echoing_server, mlsd):
-    judge = LlmScorer(LlmClient(load_settings(), sleep=lambda seconds: None), OfflineScorer(load_glossary()))
+    notices = NoticeBuffer()
+    client = LlmClient(load_settings(), sleep=lambda seconds: None)
+    judge = LlmJudge(client, OfflineJudge(load_glossary()), notices)
     with HistoryStore() as store:
-        session = PracticeSession.start(store, CASE, SEVEN, judge)
-        session.interviewer = LlmInterviewer(judge.client, judge.notices).answer
+        session = InterviewSession.start(store, CASE, SEVEN, judge, notices)
         session.ask("How many users?")
         for step in SEVEN.steps[:2]:
             session.submit(step, "We rank the feed with a two-tower retrieval model and a GBDT ranker.")

@@ -15,17 +15,19 @@ from fake_openai import Reply, completion, error, judgement, response_format_typ
 from conftest import DATA
 from mlsd_coach.answers import parse_answer
 from mlsd_coach.cli.config import TEST_MAX_TOKENS
-from mlsd_coach.coach.llm_interviewer import ANSWER_MAX_TOKENS, PROBE_MAX_TOKENS, LlmInterviewer
 from mlsd_coach.content.registry import load_glossary, load_library
 from mlsd_coach.llm.client import LlmClient
 from mlsd_coach.llm.config import load_settings
-from mlsd_coach.scoring.llm import JUDGE_MAX_TOKENS, LlmScorer, StepJudgement
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.scoring.judge import NoticeBuffer
+from mlsd_coach.scoring.judge import score as score_answer
+from mlsd_coach.scoring.llm import JUDGE_MAX_TOKENS, LlmJudge, StepJudgement
+from mlsd_coach.scoring.llm_interviewer import ANSWER_MAX_TOKENS, PROBE_MAX_TOKENS, LlmInterviewer
+from mlsd_coach.scoring.offline import OfflineJudge
 
 LIBRARY = load_library()
 SEVEN = LIBRARY.frameworks["seven-step"]
 CASE = LIBRARY.case("feed-ranking")
-OFFLINE = OfflineScorer(load_glossary())
+OFFLINE = OfflineJudge(load_glossary())
 MID = DATA / "answers" / "feed-ranking" / "mid.md"
 SCHEMA = StepJudgement.model_json_schema()
 
@@ -50,7 +52,7 @@ def judged_by_the_llm(step: dict[str, Any]) -> bool:
 
 
 def offline_step_score(step_id: str) -> float:
-    card = OFFLINE.score(CASE, SEVEN, parse_answer(MID.read_text(), SEVEN))
+    card = score_answer(OFFLINE, CASE, SEVEN, parse_answer(MID.read_text(), SEVEN))
     return round(card.step(step_id).score, 1)
 
 
@@ -152,8 +154,8 @@ def test_a_prompt_longer_than_the_context_scores_that_step_offline_without_retri
     card, stderr = score(mlsd)
     assert card["scorer"] == "offline" and len(fake_openai.requests) == 7
     assert stderr == (
-        "note: LLM judge unavailable (the model's context (1000 tokens) is too small for the prompt "
-        "and a reply); scored offline instead\n"
+        "note: LLM judge unavailable for step 'requirements' (the model's context (1000 tokens) is too "
+        "small for the prompt and a reply); scored offline\n"
     )
 
 
@@ -194,11 +196,9 @@ def test_a_step_whose_reply_fails_validation_alone_is_scored_offline(fake_openai
     assert all(judged_by_the_llm(step) for step_id, step in steps.items() if step_id != "model")
     assert not judged_by_the_llm(steps["model"])
     assert steps["model"]["score"] == offline_step_score("model")
-    notice = (
-        "LLM judge unavailable for step 'model' (the model's reply was not valid JSON for the rubric, "
-        "even after a repair); scored offline, the other steps by the LLM"
-    )
-    assert notice in card["warnings"] and f"note: {notice}" in stderr
+    reason = "the model's reply was not valid JSON for the rubric, even after a repair"
+    assert f"step 'model' scored offline: LLM judge unavailable ({reason})" in card["warnings"]
+    assert f"note: LLM judge unavailable for step 'model' ({reason}); scored offline" in stderr
 
 
 def test_a_server_that_fails_midway_is_not_asked_again_and_judged_steps_stay(fake_openai):
@@ -206,16 +206,17 @@ def test_a_server_that_fails_midway_is_not_asked_again_and_judged_steps_stay(fak
         return judge_everything(request) if len(fake_openai.requests) <= 2 else error(503, "overloaded")
 
     fake_openai.default = server
-    judge = LlmScorer(LlmClient(load_settings(), sleep=lambda seconds: None), OFFLINE)
-    card = judge.score(CASE, SEVEN, parse_answer(MID.read_text(), SEVEN))
+    notices = NoticeBuffer()
+    judge = LlmJudge(LlmClient(load_settings(), sleep=lambda seconds: None), OFFLINE, notices)
+    card = score_answer(judge, CASE, SEVEN, parse_answer(MID.read_text(), SEVEN))
     assert len(fake_openai.requests) == 2 + 3  # two judged, one step tried three times, then no more
     assert card.scorer == "llm"
-    first, second, *rest = [step.to_json() for step in card.steps]
+    first, second, *rest = [step.model_dump(mode="json") for step in card.steps]
     assert judged_by_the_llm(first) and judged_by_the_llm(second)
     assert not any(judged_by_the_llm(step) for step in rest)
-    assert judge.notices == [
-        "LLM judge unavailable for steps 'data', 'model', 'evaluation', 'serving', 'monitoring' "
-        "(server error (HTTP 503), 3 attempts: overloaded); scored offline, the other steps by the LLM"
+    assert notices.drain() == [
+        "LLM judge unavailable (server error (HTTP 503), 3 attempts: overloaded); step 'data' and the "
+        "steps after it are scored offline"
     ]
 
 
@@ -228,9 +229,9 @@ def test_a_reply_that_is_not_json_falls_back_offline_under_auto(fake_openai, mls
 
 def test_the_interviewer_bounds_every_reply(fake_openai):
     client = LlmClient(load_settings())
-    interviewer = LlmInterviewer(client, [])
+    interviewer = LlmInterviewer(client, NoticeBuffer())
     fake_openai.default = lambda request: completion("About 300 million daily active users.")
     interviewer.answer(CASE, "How many users?")
-    result = OFFLINE.score(CASE, SEVEN, parse_answer(MID.read_text(), SEVEN)).step("requirements")
+    result = score_answer(OFFLINE, CASE, SEVEN, parse_answer(MID.read_text(), SEVEN)).step("requirements")
     interviewer.phrase(next(p for p in CASE.probes if p.step == "requirements"), result)
     assert [r["max_tokens"] for r in fake_openai.requests] == [ANSWER_MAX_TOKENS, PROBE_MAX_TOKENS]

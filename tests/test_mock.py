@@ -11,17 +11,19 @@ from conftest import DATA
 from mlsd_coach.answers import parse_answer
 from mlsd_coach.coach.clock import ManualClock
 from mlsd_coach.coach.mock import least_practised_case, run_mock
-from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.coach.timing import StepTimer, check_minutes, step_budgets
 from mlsd_coach.content.registry import load_glossary, load_library
 from mlsd_coach.errors import BadInputError
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.scoring.judge import NoticeBuffer
+from mlsd_coach.scoring.offline import OfflineJudge
 from mlsd_coach.store.history import HistoryStore
+from mlsd_coach.store.kinds import MockSettings, Mode
 
 LIBRARY = load_library()
 SEVEN, FOUR = LIBRARY.frameworks["seven-step"], LIBRARY.frameworks["four-step"]
 CASE = LIBRARY.case("feed-ranking")
-SCORER = OfflineScorer(load_glossary())
+SCORER = OfflineJudge(load_glossary())
 MID = parse_answer((DATA / "answers" / "feed-ranking" / "mid.md").read_text(), SEVEN)
 
 
@@ -117,7 +119,9 @@ def run(tmp_path, timed=True, minutes=45, ui_typing=60):
     clock = ManualClock()
     ui = ScriptedMockUI(clock, typing=ui_typing)
     with HistoryStore(tmp_path / "h.sqlite3") as store:
-        session = PracticeSession.start(store, CASE, SEVEN, SCORER, mode="mock", minutes=minutes, timed=timed)
+        session = InterviewSession.start(
+            store, CASE, SEVEN, SCORER, NoticeBuffer(), Mode.MOCK, MockSettings(minutes=minutes, timed=timed)
+        )
         verdict = run_mock(session, ui, clock, step_budgets(SEVEN, minutes), minutes, timed)
         events = store.events(session.session_id)
         row = store.session(session.session_id)
@@ -136,7 +140,7 @@ def test_a_45_minute_timed_mock_runs_on_a_manual_clock(tmp_path):
     framing = next(t for t in verdict.times if t.step_id == "framing")
     assert framing.timed_out and framing.used >= framing.budget
     assert "- ran out of time in: Frame as an ML task" in verdict.reasons
-    assert row.mode == "mock" and row.finished and row.settings == {"minutes": 45, "timed": True}
+    assert row.mode == "mock" and row.finished and row.settings == MockSettings(minutes=45, timed=True)
     assert verdict.strongest and all(m.quote for m in verdict.strongest)
     assert len(verdict.weakest) == 2 and len(verdict.study) == 3
 
@@ -147,10 +151,10 @@ def test_probes_are_asked_only_for_missed_items_and_replies_can_earn_credit(tmp_
     with HistoryStore(tmp_path / "h.sqlite3") as store:
         [session] = store.sessions()
         attempts = store.step_scores(session.id)
-    first = {s.step_id: s for s in attempts if s.attempt == 1}
-    last = {s.step_id: s for s in attempts}
+    first = {s.result.id: s.result for s in attempts if s.attempt == 1}
+    last = {s.result.id: s.result for s in attempts}
     for probe in ui.probes:
-        missed = {item["id"] for item in first[probe.step].result["items"] if not item["met"]}
+        missed = {item.id for item in first[probe.step].items if not item.met}
         assert set(probe.targets) <= missed, f"probe {probe.id} asks about something already covered"
     assert len([e for e in events if e.kind == "probe_reply"]) == len(ui.probes)
     # The reply about position bias earns credit the first answer missed.

@@ -56,7 +56,7 @@ def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
     with HistoryStore(private_home / "history.sqlite3") as store:
         [row] = store.sessions()
         events = store.events(row.id)
-        first = {s.step_id: s.result for s in store.step_scores(row.id) if s.attempt == 1}
+        first = {s.result.id: s.result for s in store.step_scores(row.id) if s.attempt == 1}
     framing = [e.text for e in events if e.step_id == "framing" and e.kind == "answer"]
     assert framing == ["I would frame it as multi-task ranking"]
     asked = [e for e in events if e.kind == "probe"]
@@ -64,7 +64,7 @@ def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
     by_question = {" ".join(p.question.split()): p for p in CASE.probes}
     for event in asked:
         probe = by_question[" ".join(event.text.split())]
-        missed = {item["id"] for item in first[probe.step]["items"] if not item["met"]}
+        missed = {item.id for item in first[probe.step].items if not item.met}
         assert set(probe.targets) <= missed
 
     history = json.loads(mlsd("history", "--json").stdout)

@@ -7,17 +7,20 @@ from dataclasses import dataclass, field
 from conftest import DATA
 from mlsd_coach.answers import parse_answer
 from mlsd_coach.coach.clock import ManualClock
-from mlsd_coach.coach.flow import run_practice, study_next
-from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.flow import run_practice
 from mlsd_coach.coach.probes import select_probes
+from mlsd_coach.coach.session import InterviewSession
+from mlsd_coach.coach.study import study_next
 from mlsd_coach.content.registry import load_glossary, load_library
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.scoring.judge import NoticeBuffer
+from mlsd_coach.scoring.judge import score as score_answer
+from mlsd_coach.scoring.offline import OfflineJudge
 from mlsd_coach.store.history import HistoryStore
 
 LIBRARY = load_library()
 CASE = LIBRARY.case("feed-ranking")
 SEVEN = LIBRARY.frameworks["seven-step"]
-SCORER = OfflineScorer(load_glossary())
+SCORER = OfflineJudge(load_glossary())
 STRONG = parse_answer((DATA / "answers" / "feed-ranking" / "strong.md").read_text(), SEVEN)
 
 
@@ -74,7 +77,7 @@ def test_a_full_practice_run_is_scored_and_recorded(tmp_path):
     clock = ManualClock()
     ui = ScriptedUI(clock, revise_steps={"serving"}, hint_steps={"data"})
     with HistoryStore(tmp_path / "h.sqlite3") as store:
-        session = PracticeSession.start(store, CASE, SEVEN, SCORER)
+        session = InterviewSession.start(store, CASE, SEVEN, SCORER, NoticeBuffer())
         card = run_practice(session, ui, clock)
         replies = [r for kind, r in ui.shown if kind == "reply"]
         assert replies[0].answered and "300 million" in replies[0].text
@@ -88,7 +91,7 @@ def test_a_full_practice_run_is_scored_and_recorded(tmp_path):
         assert kinds.count("question") == 2 and kinds.count("fact_answer") == 2
         answers = [e for e in store.events(session.session_id) if e.kind == "answer"]
         assert all(e.seconds == 120 for e in answers)
-        serving_scores = [s for s in store.step_scores(session.session_id) if s.step_id == "serving"]
+        serving_scores = [s for s in store.step_scores(session.session_id) if s.result.id == "serving"]
         assert [s.attempt for s in serving_scores] == [1, 2]
     _, (final, study, weakest, model_answer) = ui.shown[-1]
     assert len(study) == 3 and weakest.score == min(s.score for s in final.steps)
@@ -97,7 +100,7 @@ def test_a_full_practice_run_is_scored_and_recorded(tmp_path):
 
 def test_every_answer_is_in_the_store_before_it_is_scored(tmp_path, monkeypatch):
     with HistoryStore(tmp_path / "h.sqlite3") as store:
-        session = PracticeSession.start(store, CASE, SEVEN, SCORER)
+        session = InterviewSession.start(store, CASE, SEVEN, SCORER, NoticeBuffer())
 
         def crash(*args, **kwargs):
             raise RuntimeError("scorer crashed")
@@ -113,14 +116,14 @@ def test_every_answer_is_in_the_store_before_it_is_scored(tmp_path, monkeypatch)
 def test_a_resumed_session_keeps_answers_and_continues_with_the_next_step(tmp_path):
     path = tmp_path / "h.sqlite3"
     with HistoryStore(path) as store:
-        session = PracticeSession.start(store, CASE, SEVEN, SCORER)
+        session = InterviewSession.start(store, CASE, SEVEN, SCORER, NoticeBuffer())
         session.ask("How many users?")
         session.done_clarifying()
         session.submit(SEVEN.step("requirements"), "first answer")
         session.submit(SEVEN.step("framing"), "second answer")
         session_id = session.session_id
     with HistoryStore(path) as store:
-        resumed = PracticeSession.resume(store, session_id, CASE, SEVEN, SCORER)
+        resumed = InterviewSession.resume(store, session_id, CASE, SEVEN, SCORER, NoticeBuffer())
         assert resumed.clarified
         assert resumed.steps["requirements"].answer == "first answer"
         assert [s.id for s in resumed.pending_steps()] == [
@@ -134,20 +137,20 @@ def test_a_resumed_session_keeps_answers_and_continues_with_the_next_step(tmp_pa
 
 def test_probes_target_only_missed_items(tmp_path):
     with HistoryStore(tmp_path / "h.sqlite3") as store:
-        session = PracticeSession.start(store, CASE, SEVEN, SCORER)
+        session = InterviewSession.start(store, CASE, SEVEN, SCORER, NoticeBuffer())
         step = SEVEN.step("requirements")
         result = session.submit(step, STRONG.text("requirements"))
     met = {item.id for item in result.items if item.met}
     probes = select_probes(CASE, step, result, count=5)
     for probe in probes:
         assert not set(probe.targets) & met
-    empty = session.scorer.score(CASE, SEVEN, parse_answer("## Requirements\nNo idea.", SEVEN)).step(
+    empty = score_answer(session.judge, CASE, SEVEN, parse_answer("## Requirements\nNo idea.", SEVEN)).step(
         "requirements"
     )
     assert select_probes(CASE, step, empty, count=1)
 
 
 def test_study_next_prefers_heavy_misses():
-    card = SCORER.score(CASE, SEVEN, parse_answer("## Data\nWe log impressions.", SEVEN))
+    card = score_answer(SCORER, CASE, SEVEN, parse_answer("## Data\nWe log impressions.", SEVEN))
     study = study_next(card)
     assert len(study) == 3 and all(not item.met for item in study)

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mlsd_coach.answers import parse_answer
+from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.content.registry import load_glossary, load_library
 from mlsd_coach.render.report import format_duration, format_timestamp, render_report
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.render.session import build_report as build_session_report
+from mlsd_coach.scoring.judge import NoticeBuffer
+from mlsd_coach.scoring.offline import OfflineJudge
+from mlsd_coach.store.history import HistoryStore
+from mlsd_coach.store.kinds import EventKind
 
 XSS = "<script>alert(1)</script>"
 REQUIREMENTS_ANSWER = (
@@ -27,85 +32,49 @@ ANSWER_FILE = (
 )
 
 
-def entry(kind: str, text: str, step: tuple[str, str] | None = None, seconds: float | None = None) -> dict:
-    step_id, step_title = step or (None, None)
-    return {
-        "kind": kind,
-        "step_id": step_id,
-        "step_title": step_title,
-        "text": text,
-        "created_at": "2026-11-20T22:31:00+00:00",
-        "seconds": seconds,
-    }
+QUESTION = "How many daily users?"
 
 
-def build_report(finished: bool = True) -> dict[str, Any]:
+def build_report(tmp_path: Path, finished: bool = True) -> dict[str, Any]:
+    """A real session, recorded through the session and the store, gathered as `mlsd report` does."""
     lib = load_library()
     fw = lib.frameworks["seven-step"]
     case = lib.case("feed-ranking")
-    card = OfflineScorer(load_glossary()).score(case, fw, parse_answer(ANSWER_FILE, fw)).to_json()
-    requirements = ("requirements", "Clarify requirements")
-    framing = ("framing", "Frame as an ML task")
-    return {
-        "session": {
-            "id": 3,
-            "case_id": case.id,
-            "case_title": case.title,
-            "framework": fw.short_name,
-            "mode": "practice",
-            "scorer": "offline",
-            "started_at": "2026-11-20T22:30:00+00:00",
-            "finished_at": "2026-11-20T23:10:00+00:00" if finished else None,
-            "overall_score": card["overall"]["score"] if finished else None,
-            "level": card["overall"]["level"] if finished else None,
-            "minutes": None,
-            "timed": False,
-        },
-        "prompt": case.prompt,
-        "transcript": [
-            entry("question", "How many daily users?"),
-            entry("fact_answer", "About 300M daily active users."),
-            entry("hint", "Start from the business goal.", requirements),
-            entry("answer", REQUIREMENTS_ANSWER, requirements, 240.0),
-            entry("probe", "Why not optimise watch time alone?", requirements),
-            entry("probe_reply", "Because it drifts towards clickbait.", requirements, 60.0),
-            entry("revision", "Retention is the north star.", requirements, 120.0),
-            entry("answer", FRAMING_ANSWER, framing, 200.0),
-            entry("timeout", "Time is up for this step.", ("data", "Data and features"), 420.0),
-            entry("notice", "Session saved."),
-        ],
-        "scorecard": card if finished else None,
-        "steps": [
-            {
-                "id": step.id,
-                "title": step.title,
-                "minutes": step.minutes,
-                "model_answer": case.model_answer[step.id],
-                "seconds_used": {"requirements": 420.0, "framing": 200.0}.get(step.id),
-            }
-            for step in fw.steps
-        ],
-        "study_next": ["Quantifies scale and the latency budget: state the numbers and what they imply"],
-    }
+    requirements, framing, data = fw.step("requirements"), fw.step("framing"), fw.step("data")
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = InterviewSession.start(store, case, fw, OfflineJudge(load_glossary()), NoticeBuffer())
+        session.ask(QUESTION)
+        session.done_clarifying()
+        session.hint(requirements)
+        session.submit(requirements, REQUIREMENTS_ANSWER, seconds=240.0)
+        session.note(EventKind.PROBE, "Why not optimise watch time alone?", requirements)
+        session.reply_to_probe(requirements, "Because it drifts towards clickbait.", seconds=60.0)
+        session.submit(requirements, "Retention is the north star.", seconds=120.0)
+        session.submit(framing, FRAMING_ANSWER, seconds=200.0)
+        session.note(EventKind.TIMEOUT, "Time is up for this step.", data, 420.0)
+        session.note(EventKind.NOTICE, "Session saved.")
+        if finished:
+            session.finish()
+        row = store.session(session.session_id)
+        assert row is not None
+        return build_session_report(store, row, case, fw)
 
 
 @pytest.fixture(scope="module")
-def report() -> dict[str, Any]:
-    return build_report()
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    return build_report(tmp_path_factory.mktemp("report"))
 
 
 def test_markdown_report_holds_the_whole_session(report):
     md = render_report(report, "md")
 
-    assert md.startswith(f"# {report['session']['case_title']}: session 3\n")
-    assert "2026-11-20 22:30 UTC" in md
-    assert "40m 00s" in md
-    overall = report["scorecard"]["overall"]
-    assert f"## Verdict: {overall['score']} / 100, {overall['level']}" in md
-    assert "| Problem navigation |" in md
+    assert md.startswith(f"# {report['session']['case_title']}: session {report['session']['id']}\n")
+    overall = report["scorecard"].overall
+    assert f"## Verdict: {round(overall.score, 1)} / 100, {overall.level}" in md
+    assert "| Problem navigation |" in md and "| ML depth |" in md
     assert "> " + report["prompt"].splitlines()[0] in md
-    assert "**Q:** How many daily users?" in md
-    assert "**A:** About 300M daily active users." in md
+    assert f"**Q:** {QUESTION}" in md
+    assert "**A:** About 300 million daily active users" in md
     assert "**Follow-up:** Why not optimise watch time alone?" in md
     assert "**Revised answer** (2m 00s):\n\nRetention is the north star." in md
     assert "Time is up for this step." in md
@@ -113,19 +82,20 @@ def test_markdown_report_holds_the_whole_session(report):
     assert FRAMING_ANSWER in md
     assert "What to study next" in md
     assert "Time: 7m 00s of 5 min (over budget)" in md
+    assert "Scored 3 times:" in md  # the answer, the probe reply and the revision
 
 
 def test_markdown_report_quotes_evidence_and_gives_feedback_for_missed_items(report):
     md = render_report(report, "md")
 
-    met = [item for step in report["scorecard"]["steps"] for item in step["items"] if item["met"]]
-    missed = [item for step in report["scorecard"]["steps"] for item in step["items"] if not item["met"]]
+    met = [item for step in report["scorecard"].steps for item in step.items if item.met]
+    missed = [item for step in report["scorecard"].steps for item in step.items if not item.met]
     assert met and missed
     for item in met:
-        assert item["title"] in md
-        for quote in item["evidence"]:
+        assert item.title in md
+        for quote in item.evidence:
             assert "> " + quote in md
-    assert missed[0]["feedback"].splitlines()[0] in md
+    assert missed[0].feedback.splitlines()[0] in md
 
 
 def test_markdown_report_ends_with_every_model_answer(report):
@@ -164,17 +134,17 @@ def test_html_report_shows_score_evidence_transcript_and_model_answers(report):
     html = render_report(report, "html")
 
     assert 'class="level level-' in html
-    assert str(report["scorecard"]["overall"]["score"]) in html
+    assert str(round(report["scorecard"].overall.score, 1)) in html
     evidence = next(
-        quote for step in report["scorecard"]["steps"] for item in step["items"] for quote in item["evidence"]
+        quote for step in report["scorecard"].steps for item in step.items for quote in item.evidence
     )
     assert f"<blockquote>{evidence.replace(chr(39), '&#39;')}</blockquote>" in html
     assert "Why not optimise watch time alone?" in html
     assert html.count('<details class="model">') == len(report["steps"])
 
 
-def test_unfinished_session_renders_as_not_finished():
-    unfinished = build_report(finished=False)
+def test_unfinished_session_renders_as_not_finished(tmp_path):
+    unfinished = build_report(tmp_path, finished=False)
 
     for fmt in ("md", "html"):
         out = render_report(unfinished, fmt)

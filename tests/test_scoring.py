@@ -12,14 +12,15 @@ from mlsd_coach.content.loader import load_case
 from mlsd_coach.content.models import Concept
 from mlsd_coach.content.registry import load_frameworks, load_glossary
 from mlsd_coach.scoring.guard import grader_directed
+from mlsd_coach.scoring.judge import score as score_answer
 from mlsd_coach.scoring.matcher import ConceptCompiler, SentenceIndex
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.scoring.offline import OfflineJudge
 from mlsd_coach.scoring.text import split_sentences
 
 GLOSSARY = load_glossary()
 SEVEN = load_frameworks()["seven-step"]
 TINY = load_case(DATA / "cases" / "tiny-case.yaml")
-SCORER = OfflineScorer(GLOSSARY)
+SCORER = OfflineJudge(GLOSSARY)
 
 
 def finds(concept: Concept, text: str) -> bool:
@@ -65,7 +66,7 @@ def test_concepts_do_not_match_unrelated_text(concept, text):
 
 
 def score(text: str, case=TINY):
-    return SCORER.score(case, SEVEN, parse_answer(text, SEVEN))
+    return score_answer(SCORER, case, SEVEN, parse_answer(text, SEVEN))
 
 
 def item(card, step_id, item_id):
@@ -96,9 +97,9 @@ def test_evidence_quotes_the_answer_verbatim():
     text = "## Data\nEvery feature is computed point-in-time, so that nothing from the future leaks into training."
     card = score(text)
     evidence = item(card, "data", "point-in-time").evidence
-    assert evidence == [
-        "Every feature is computed point-in-time, so that nothing from the future leaks into training."
-    ]
+    assert evidence == (
+        "Every feature is computed point-in-time, so that nothing from the future leaks into training.",
+    )
 
 
 def test_one_sentence_packed_with_many_items_shares_its_credit():
@@ -122,8 +123,9 @@ def test_common_mistake_subtracts_and_is_explained():
     )
     assert not clean.step("evaluation").mistakes
     [mistake] = mistaken.step("evaluation").mistakes
-    assert mistake.id == "accuracy-metric" and "accuracy" in mistake.evidence
-    assert mistaken.step("evaluation").score == pytest.approx(clean.step("evaluation").score * 0.9)
+    assert mistake.id == "accuracy-metric" and "accuracy" in mistake.evidence[0]
+    # step scores are rounded to 0.1 when built
+    assert mistaken.step("evaluation").score == pytest.approx(clean.step("evaluation").score * 0.9, abs=0.1)
 
 
 def test_a_mistake_is_cleared_by_its_unless_concept():
@@ -169,7 +171,7 @@ def test_unanswered_steps_score_zero_and_are_warned_about():
 
 def test_json_has_the_documented_shape():
     card = score("## Evaluation\nI would report NDCG@5 on a time-based split, because order matters.")
-    data = json.loads(json.dumps(card.to_json()))
+    data = json.loads(json.dumps(card.model_dump(mode="json")))
     assert {"case", "framework", "scorer", "overall", "steps", "warnings"} <= set(data)
     assert data["case"] == "tiny-case" and data["framework"] == "7-step" and data["scorer"] == "offline"
     assert set(data["overall"]) >= {"score", "level"}
@@ -185,8 +187,10 @@ def test_scoring_is_deterministic():
     from mlsd_coach.content.registry import load_library
 
     case = load_library().case("feed-ranking")
-    first = SCORER.score(case, SEVEN, parse_answer(text, SEVEN)).to_json()
-    second = OfflineScorer(GLOSSARY).score(case, SEVEN, parse_answer(text, SEVEN)).to_json()
+    first = score_answer(SCORER, case, SEVEN, parse_answer(text, SEVEN)).model_dump(mode="json")
+    second = score_answer(OfflineJudge(GLOSSARY), case, SEVEN, parse_answer(text, SEVEN)).model_dump(
+        mode="json"
+    )
     assert first == second
 
 
@@ -194,7 +198,7 @@ def test_levels_and_overall_follow_the_framework_thresholds():
     card = score("## Evaluation\nI would report NDCG@5 on a time-based split, because order matters.")
     minutes = {s.id: s.minutes for s in SEVEN.steps}
     expected = sum(minutes[s.id] * s.score for s in card.steps) / sum(minutes.values())
-    assert card.score == pytest.approx(expected)
+    assert card.score == pytest.approx(expected, abs=0.05)  # rounded to 0.1 when built
     assert card.level == SEVEN.level_for(card.score)
     for step in card.steps:
         assert step.level == SEVEN.level_for(step.score)
@@ -241,7 +245,7 @@ def test_a_mistake_found_deep_in_a_long_answer_quotes_its_sentence():
     filler = "We log impressions for the article page. " * 150
     card = score(f"## Evaluation\n{filler}We would report accuracy on the test set.")
     (mistake,) = card.step("evaluation").mistakes
-    assert mistake.evidence == "We would report accuracy on the test set."
+    assert mistake.evidence == ("We would report accuracy on the test set.",)
 
 
 def test_sentences_beyond_the_cap_are_not_scored_and_a_note_says_so():

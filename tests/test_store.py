@@ -8,7 +8,9 @@ import sys
 
 import pytest
 
+from mlsd_coach.scoring.scorecard import StepResult
 from mlsd_coach.store.history import HistoryStore
+from mlsd_coach.store.kinds import MockSettings
 from mlsd_coach.store.migrations import MIGRATIONS, NewerSchemaError, migrate
 
 
@@ -45,9 +47,15 @@ def test_an_older_database_is_upgraded_in_place_keeping_its_data(tmp_path):
 
     with HistoryStore(path) as store:
         [session] = store.sessions()
-        assert session.case_id == "feed-ranking" and session.scorer == "offline" and session.settings == {}
+        assert (
+            session.case_id == "feed-ranking"
+            and session.scorer == "offline"
+            and session.settings == MockSettings()
+        )
         assert [e.text for e in store.events(session.id)] == ["kept"]
-        store.add_step_score(session.id, "data", 50.0, "lean no hire", {"id": "data"})
+        store.add_step_score(
+            session.id, StepResult(id="data", title="Data", score=50.0, level="lean no hire", answered=True)
+        )
         assert store.step_scores(session.id)[0].attempt == 1
 
 

@@ -53,7 +53,7 @@ def test() -> None:
     from mlsd_coach.errors import BadInputError, ExitCode
     from mlsd_coach.llm.client import LlmClient, LlmUnavailable
     from mlsd_coach.llm.config import load_settings, redact
-    from mlsd_coach.scoring.select import NOT_CONFIGURED
+    from mlsd_coach.scoring.llm import NOT_CONFIGURED
 
     settings = load_settings()
     if not settings.configured:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import random
 from typing import Annotated
 
 import typer
 
 from mlsd_coach.cli.options import FrameworkOption, ScorerOption
-from mlsd_coach.cli.output import console, print_notes
-from mlsd_coach.cli.practice import require_terminal, use_llm_interviewer
+from mlsd_coach.cli.output import console, print_notes, safe
+from mlsd_coach.cli.practice import require_terminal
 from mlsd_coach.cli.state import state
-from mlsd_coach.errors import BadInputError, ExitCode
+from mlsd_coach.errors import ExitCode
 
 
 def mock(
@@ -38,17 +37,20 @@ def mock(
     check_minutes(minutes)
     require_terminal("mock")
     from mlsd_coach.cli.mock_ui import MockTerminalUI
-    from mlsd_coach.coach.clock import ScaledClock, SystemClock
+    from mlsd_coach.coach.clock import interview_clock
     from mlsd_coach.coach.mock import least_practised_case, run_mock
-    from mlsd_coach.coach.practice import PracticeSession
+    from mlsd_coach.coach.session import InterviewSession
     from mlsd_coach.coach.timing import step_budgets
-    from mlsd_coach.scoring.select import make_scorer
+    from mlsd_coach.scoring.judge import NoticeBuffer
+    from mlsd_coach.scoring.registry import make_judge
     from mlsd_coach.store.history import HistoryStore
+    from mlsd_coach.store.kinds import MockSettings, Mode
 
     app_state = state(ctx)
     chosen_framework = app_state.framework(framework)
-    judge, notices = make_scorer(scorer)
-    clock = _clock(ScaledClock, SystemClock)
+    notices = NoticeBuffer()
+    judge = make_judge(scorer, notices)
+    clock = interview_clock()
     out = console()
     with HistoryStore() as store:
         known = [summary.id for summary in app_state.catalog().cases]
@@ -56,12 +58,10 @@ def mock(
             rng = random.Random()
             case_id = rng.choice(known) if case_id == "random" else least_practised_case(store, known, rng)
         case = app_state.case(case_id)
-        session = PracticeSession.start(
-            store, case, chosen_framework, judge, mode="mock", minutes=minutes, timed=timed
-        )
-        use_llm_interviewer(session, judge)
-        for notice in notices:
-            out.print(f"[dim]{notice}[/dim]")
+        settings = MockSettings(minutes=minutes, timed=timed)
+        session = InterviewSession.start(store, case, chosen_framework, judge, notices, Mode.MOCK, settings)
+        for notice in session.drain_notices():
+            out.print(f"[dim]{safe(notice)}[/dim]")
         try:
             run_mock(
                 session, MockTerminalUI(out), clock, step_budgets(chosen_framework, minutes), minutes, timed
@@ -75,16 +75,3 @@ def mock(
     out.print(
         f"\nSaved as session {session.session_id}: [bold]mlsd report {session.session_id}[/bold] renders it."
     )
-
-
-def _clock(scaled, system):
-    raw = os.environ.get("MLSD_CLOCK_RATE", "").strip()
-    if not raw:
-        return system()
-    try:
-        rate = float(raw)
-    except ValueError:
-        rate = 0.0
-    if not 0 < rate <= 1000:
-        raise BadInputError(f"MLSD_CLOCK_RATE must be a number between 0 and 1000 (got '{raw}')")
-    return scaled(rate)

@@ -10,11 +10,11 @@ from rich.table import Table
 from mlsd_coach.cli.output import as_text, reflow, safe
 from mlsd_coach.cli.score_view import verdict_panel
 from mlsd_coach.cli.text_input import read_text
-from mlsd_coach.coach.interviewer import Reply
 from mlsd_coach.coach.mock import Expired, Status
 from mlsd_coach.coach.timing import clock_text
 from mlsd_coach.coach.verdict import MockVerdict
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
+from mlsd_coach.scoring.interviewer import Reply
 
 INTERVIEWER = "Interviewer"
 

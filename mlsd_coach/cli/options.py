@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -16,11 +17,22 @@ FrameworkOption = Annotated[
     ),
 ]
 
+
+def _scorer_help() -> str:
+    builtin = "offline (rubric matching, no network), llm (a configured model) or auto (llm if configured)"
+    # Finding plugins reads every installed package's metadata (~70 ms): only for --help.
+    if not {"-h", "--help"} & set(sys.argv[1:]):
+        return f"{builtin}, or a judge a plugin registers (`mlsd.judges`)."
+    from mlsd_coach.scoring.registry import BUILT_IN, judge_names
+
+    plugins = [name for name in judge_names() if name not in BUILT_IN]
+    installed = (
+        f"; installed plugins: {', '.join(plugins)}" if plugins else "; no plugin judges are installed"
+    )
+    return f"{builtin}, or a judge a plugin registers (`mlsd.judges`){installed}."
+
+
 ScorerOption = Annotated[
     str,
-    typer.Option(
-        "--scorer",
-        help="offline (rubric matching, no network), llm (a configured model) or auto (llm if configured).",
-        metavar="offline|llm|auto",
-    ),
+    typer.Option("--scorer", help=_scorer_help(), metavar="NAME"),
 ]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from mlsd_coach.cli.options import FrameworkOption, ScorerOption
-from mlsd_coach.cli.output import console, print_notes
+from mlsd_coach.cli.output import console, print_notes, safe
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import BadInputError, ExitCode
 
@@ -19,17 +19,6 @@ def require_terminal(command: str) -> None:
             f"`mlsd {command}` is interactive and needs a terminal; to score a written answer "
             "non-interactively use `mlsd score CASE FILE`"
         )
-
-
-def use_llm_interviewer(session, judge) -> None:
-    """With the LLM judge, the same model also voices the interviewer."""
-    if judge.name != "llm":
-        return
-    from mlsd_coach.coach.llm_interviewer import LlmInterviewer
-
-    interviewer = LlmInterviewer(judge.client, judge.notices)
-    session.interviewer = interviewer.answer
-    session.phrase_probe = interviewer.phrase
 
 
 def practice(
@@ -45,27 +34,30 @@ def practice(
     require_terminal("practice")
     from mlsd_coach.cli.practice_ui import TerminalUI
     from mlsd_coach.coach.flow import run_practice
-    from mlsd_coach.coach.practice import PracticeSession
-    from mlsd_coach.scoring.select import make_scorer
+    from mlsd_coach.coach.session import InterviewSession
+    from mlsd_coach.scoring.judge import NoticeBuffer
+    from mlsd_coach.scoring.registry import make_judge
     from mlsd_coach.store.history import HistoryStore
+    from mlsd_coach.store.kinds import Mode
 
     app_state = state(ctx)
     case = app_state.case(case_id)
-    judge, notices = make_scorer(scorer)
+    notices = NoticeBuffer()
+    judge = make_judge(scorer, notices)
     store = HistoryStore()
     if resume:
-        row = store.latest_unfinished(case.id, "practice")
+        row = store.latest_unfinished(case.id, Mode.PRACTICE)
         if row is None:
             raise BadInputError(
                 f"no unfinished practice session of '{case.id}' to resume; start one with `mlsd practice {case.id}`"
             )
-        session = PracticeSession.resume(store, row.id, case, app_state.frameworks[row.framework], judge)
+        chosen = app_state.frameworks[row.framework]
+        session = InterviewSession.resume(store, row.id, case, chosen, judge, notices)
     else:
-        session = PracticeSession.start(store, case, app_state.framework(framework), judge)
-    use_llm_interviewer(session, judge)
+        session = InterviewSession.start(store, case, app_state.framework(framework), judge, notices)
     out = console()
-    for notice in notices:
-        out.print(f"[dim]{notice}[/dim]")
+    for notice in session.drain_notices():
+        out.print(f"[dim]{safe(notice)}[/dim]")
     ui = TerminalUI(out, session.drafts)
     try:
         run_practice(session, ui)

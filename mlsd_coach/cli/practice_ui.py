@@ -15,10 +15,10 @@ from mlsd_coach.cli.output import as_text, plain, reflow, safe
 from mlsd_coach.cli.score_view import step_panel, verdict_panel
 from mlsd_coach.cli.text_input import read_text
 from mlsd_coach.coach.drafts import Drafts, strip_comments
-from mlsd_coach.coach.interviewer import Reply
 from mlsd_coach.coach.ui import InputInterrupted
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
-from mlsd_coach.scoring.base import ItemResult, Scorecard, StepResult
+from mlsd_coach.scoring.interviewer import Reply
+from mlsd_coach.scoring.scorecard import ItemResult, Scorecard, StepResult
 
 EDIT_COMMANDS = frozenset({"e", "edit"})
 DONE_COMMANDS = frozenset({"done", "d", "start", "go"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -32,7 +32,7 @@ def report(
     if fmt not in ("md", "html"):
         raise BadInputError(f"unknown format '{fmt}'; use md or html")
     from mlsd_coach.render.report import render_report
-    from mlsd_coach.session_report import build_report
+    from mlsd_coach.render.session import build_report
     from mlsd_coach.store.history import HistoryStore
 
     app_state = state(ctx)
@@ -40,7 +40,7 @@ def report(
         row = _find_session(store, session)
         framework = _framework(app_state.frameworks, row)
         case = app_state.case(row.case_id)
-        data = build_report(store, row, case, framework, _study_next(store, row))
+        data = build_report(store, row, case, framework)
     text = render_report(data, fmt)
     emit(text, output, f"{fmt} report of session {row.id}")
 
@@ -67,18 +67,3 @@ def _framework(frameworks: dict[str, Framework], row: SessionRow) -> Framework:
             "does not know; upgrade mlsd to report it"
         )
     return frameworks[row.framework]
-
-
-def _study_next(store: HistoryStore, row: SessionRow) -> list[str]:
-    from mlsd_coach.coach.flow import study_next
-    from mlsd_coach.scoring.base import Scorecard
-    from mlsd_coach.store.history import UnreadableSessionError
-
-    card: dict[str, Any] | None = store.scorecard(row.id)
-    if card is None:
-        return []
-    try:
-        scorecard = Scorecard.from_json(card)
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise UnreadableSessionError(store.path, row.id, "scorecard") from None
-    return [f"{item.title}: {item.feedback}" for item in study_next(scorecard)]

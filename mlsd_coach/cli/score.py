@@ -25,22 +25,22 @@ def score(
 ) -> None:
     """Score a written answer against the case's rubric, item by item, with the evidence found."""
     from mlsd_coach.answers import parse_answer, read_answer_file
-    from mlsd_coach.scoring.select import make_scorer
+    from mlsd_coach.scoring.judge import NoticeBuffer, score
+    from mlsd_coach.scoring.registry import make_judge
 
     app_state = state(ctx)
     text = read_answer_file(answer_file)
     chosen_framework = app_state.framework(framework)
     case = app_state.case(case_id)
-    judge, notices = make_scorer(scorer)
+    notices = NoticeBuffer()
+    judge = make_judge(scorer, notices)
     answer = parse_answer(text, chosen_framework, app_state.frameworks["seven-step"])
-    card = judge.score(case, chosen_framework, answer)
+    card = score(judge, case, chosen_framework, answer)
+    for notice in notices.drain():
+        typer.echo(plain(f"note: {notice}"), err=True)
     if as_json:
-        for notice in judge.notices:
-            typer.echo(plain(f"note: {notice}"), err=True)
-        print_json(card.to_json())
+        print_json(card.model_dump(mode="json"))
         return
     from mlsd_coach.cli.score_view import render_scorecard
 
-    for notice in [*notices, *judge.notices]:
-        typer.echo(plain(f"note: {notice}"), err=True)
     render_scorecard(console(), card, case.title)

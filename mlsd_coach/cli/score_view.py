@@ -12,7 +12,10 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsd_coach.cli.output import as_text, plain, safe
-from mlsd_coach.scoring.base import ItemResult, Scorecard, StepResult
+from mlsd_coach.scoring.scorecard import ItemResult, Scorecard, StepResult
+from mlsd_coach.scoring.text import clip
+
+SHORT = 160  # characters of a quote in a table cell
 
 _MARK = {"met": ("✓", "green"), "partial": ("~", "yellow"), "missed": ("✗", "red")}
 
@@ -38,7 +41,7 @@ def step_panel(step: StepResult) -> Panel:
     table.add_column("evidence from your answer", ratio=3)
     for item in step.items:
         mark, colour = _MARK[item_status(item)]
-        evidence = f"“{_short(item.evidence[0])}”" if item.evidence else "—"
+        evidence = plain(f"“{clip(item.evidence[0], SHORT)}”") if item.evidence else "—"
         table.add_row(
             Text(mark, style=colour), as_text(item.title), f"{item.score:.2f}", as_text(evidence, "italic")
         )
@@ -48,11 +51,11 @@ def step_panel(step: StepResult) -> Panel:
             Text.assemble(
                 ("\nMistake: ", "bold red"),
                 plain(f"{mistake.title} (−{mistake.penalty:.0%} of the step). "),
-                (f"“{_short(mistake.evidence)}” ", "italic"),
+                (plain(f"“{clip(' '.join(mistake.evidence), SHORT)}” "), "italic"),
                 plain(mistake.explanation.strip()),
             )
         )
-    additions = step.to_add()
+    additions = step.open_items()
     if additions:
         lines = Text("\nTo add:", style="bold")
         for number, item in enumerate(additions, start=1):
@@ -72,7 +75,7 @@ def verdict_panel(card: Scorecard) -> Panel:
     signals.add_column(style="bold")
     signals.add_column(justify="right")
     signals.add_column()
-    for signal in card.signals:
+    for signal in card.signals.values():
         signals.add_row(as_text(signal.title), f"{signal.score:.0f}", as_text(signal.level))
     parts: list[RenderableType] = [
         as_text(f"Overall {card.score:.1f}/100 — {card.level}", "bold"),
@@ -82,8 +85,3 @@ def verdict_panel(card: Scorecard) -> Panel:
     for warning in card.warnings:
         parts.append(as_text(f"\n⚠ {warning}", "yellow"))
     return Panel(Group(*parts), title="Verdict", title_align="left", border_style="bold")
-
-
-def _short(text: str, limit: int = 160) -> str:
-    text = plain(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -3,17 +3,16 @@ and one revision, then the scorecard."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from mlsd_coach.coach.clock import Clock, SystemClock
-from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.session import InterviewSession
+from mlsd_coach.coach.study import study_next
 from mlsd_coach.coach.ui import HINT_COMMANDS, InputInterrupted, PracticeUI
 from mlsd_coach.content.models import FrameworkStep
 from mlsd_coach.content.rubric import step_model_answer
-from mlsd_coach.scoring.base import ItemResult, Scorecard, StepResult
+from mlsd_coach.scoring.scorecard import Scorecard
 
 
-def run_practice(session: PracticeSession, ui: PracticeUI, clock: Clock | None = None) -> Scorecard:
+def run_practice(session: InterviewSession, ui: PracticeUI, clock: Clock | None = None) -> Scorecard:
     clock = clock or SystemClock()
     ui.show_prompt(session.case, resumed_steps=len(session.framework.steps) - len(session.pending_steps()))
     if not session.clarified:
@@ -45,7 +44,7 @@ def run_practice(session: PracticeSession, ui: PracticeUI, clock: Clock | None =
     return card
 
 
-def _ask_clarifying(session: PracticeSession, ui: PracticeUI) -> str | None:
+def _ask_clarifying(session: InterviewSession, ui: PracticeUI) -> str | None:
     try:
         return ui.ask_clarifying()
     except InputInterrupted as stop:
@@ -53,7 +52,7 @@ def _ask_clarifying(session: PracticeSession, ui: PracticeUI) -> str | None:
         raise
 
 
-def _answer(session: PracticeSession, ui: PracticeUI, step: FrameworkStep, previous: str = "") -> str:
+def _answer(session: InterviewSession, ui: PracticeUI, step: FrameworkStep, previous: str = "") -> str:
     """The user's answer (or a hint command); a draft kept from before is offered back, and
     whatever is typed when the user stops is kept as the step's draft."""
     key = f"{step.id}-revision" if previous else step.id
@@ -71,25 +70,6 @@ def _answer(session: PracticeSession, ui: PracticeUI, step: FrameworkStep, previ
         raise
 
 
-def _notices(session: PracticeSession, ui: PracticeUI) -> None:
+def _notices(session: InterviewSession, ui: PracticeUI) -> None:
     for notice in session.drain_notices():
         ui.show_notice(notice)
-
-
-def study_next(card: Scorecard, count: int = 3) -> list[ItemResult]:
-    """The missed items worth the most overall: item weight times open credit, scaled by
-    how much the item's step counts."""
-    candidates = [
-        (item.weight * (1 - item.score) * share, item)
-        for step, share in _step_shares(card)
-        for item in step.items
-        if not item.met
-    ]
-    candidates.sort(key=lambda pair: pair[0], reverse=True)
-    return [item for _, item in candidates[:count]]
-
-
-def _step_shares(card: Scorecard) -> Iterator[tuple[StepResult, float]]:
-    for step in card.steps:
-        weight = sum(item.weight for item in step.items) or 1.0
-        yield step, 1.0 / weight

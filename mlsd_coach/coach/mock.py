@@ -9,13 +9,14 @@ from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from mlsd_coach.coach.clock import Clock
-from mlsd_coach.coach.interviewer import Reply
-from mlsd_coach.coach.practice import PracticeSession
+from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.coach.timing import StepTimer, clock_text
 from mlsd_coach.coach.ui import InputInterrupted
 from mlsd_coach.coach.verdict import MockVerdict, StepTime, build_verdict
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
+from mlsd_coach.scoring.interviewer import Reply
 from mlsd_coach.store.history import HistoryStore
+from mlsd_coach.store.kinds import EventKind
 
 Status = Callable[[], str]
 Expired = Callable[[], bool]
@@ -47,7 +48,7 @@ class MockUI(Protocol):
     def show_verdict(self, verdict: MockVerdict) -> None: ...
 
 
-def _notices(session: PracticeSession, ui: MockUI) -> None:
+def _notices(session: InterviewSession, ui: MockUI) -> None:
     for notice in session.drain_notices():
         ui.show_notice(notice)
 
@@ -55,7 +56,7 @@ def _notices(session: PracticeSession, ui: MockUI) -> None:
 T = TypeVar("T")
 
 
-def _keeping(session: PracticeSession, key: str, what: str, read: Callable[..., T], *args: Any) -> T:
+def _keeping(session: InterviewSession, key: str, what: str, read: Callable[..., T], *args: Any) -> T:
     """`read(*args)` the user's input; what was typed when they stopped is kept as a draft."""
     try:
         return read(*args)
@@ -75,7 +76,7 @@ def least_practised_case(store: HistoryStore, case_ids: list[str], rng: random.R
 
 
 def run_mock(
-    session: PracticeSession,
+    session: InterviewSession,
     ui: MockUI,
     clock: Clock,
     budgets: dict[str, float],
@@ -133,7 +134,7 @@ def run_mock(
         )
         if timed_out:
             session.note(
-                "timeout", "Time was up for this step; what was typed is saved.", step, timer.elapsed
+                EventKind.TIMEOUT, "Time was up for this step; what was typed is saved.", step, timer.elapsed
             )
             ui.show_time_up(step, saved=bool(text.strip()))
         if text.strip():

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from mlsd_coach.content.models import CaseStudy, FrameworkStep, Probe
 from mlsd_coach.content.rubric import step_probes
-from mlsd_coach.scoring.base import StepResult
+from mlsd_coach.scoring.scorecard import StepResult, open_credit
 
 
 def select_probes(case: CaseStudy, step: FrameworkStep, result: StepResult, count: int = 1) -> list[Probe]:
     """Up to `count` probes of `step` whose every target the answer missed, ordered by the
     weight of credit still open on their targets. A probe for something covered is never asked."""
-    missed = {item.id: item.weight * (1 - item.score) for item in result.items if not item.met}
+    missed = {item.id: open_credit(item) for item in result.items if not item.met}
     eligible = [probe for probe in step_probes(case, step) if all(t in missed for t in probe.targets)]
     eligible.sort(key=lambda probe: sum(missed[t] for t in probe.targets), reverse=True)
     return eligible[:count]

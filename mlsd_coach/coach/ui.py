@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from mlsd_coach.coach.interviewer import Reply
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
-from mlsd_coach.scoring.base import ItemResult, Scorecard, StepResult
+from mlsd_coach.scoring.interviewer import Reply
+from mlsd_coach.scoring.scorecard import ItemResult, Scorecard, StepResult
 
 HINT_COMMANDS = frozenset({"h", "hint", "?"})
 

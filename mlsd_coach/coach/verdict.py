@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlsd_coach.coach.flow import study_next
+from mlsd_coach.coach.study import study_next
 from mlsd_coach.content.models import Framework
-from mlsd_coach.scoring.base import ItemResult, Scorecard
+from mlsd_coach.scoring.scorecard import ItemResult, Scorecard
+from mlsd_coach.scoring.text import clip, fold
 
 OVERRUN = 1.25
 
@@ -45,7 +46,7 @@ def build_verdict(
     hire_bar = next(level.min_score for level in framework.levels if level.name == "hire")
     lean_bar = next(level.min_score for level in framework.levels if level.name == "lean hire")
     reasons = []
-    for signal in sorted(card.signals, key=lambda s: s.score, reverse=True):
+    for signal in sorted(card.signals.values(), key=lambda s: s.score, reverse=True):
         if signal.score >= hire_bar:
             reasons.append(f"+ {signal.title} is at hire level ({signal.score:.0f})")
         elif signal.score < lean_bar:
@@ -90,9 +91,8 @@ def _strongest(card: Scorecard, count: int = 2) -> list[Moment]:
 def _weakest(card: Scorecard, answers: dict[str, str], count: int = 2) -> list[Moment]:
     moments = []
     for step in sorted(card.steps, key=lambda s: s.score)[:count]:
-        words = " ".join(answers.get(step.id, "").split())
-        quote = (words[:157] + "…") if len(words) > 160 else words
-        missing = step.to_add(1)
+        quote = clip(fold(answers.get(step.id, "")), 160)
+        missing = step.open_items(1)
         note = (
             f"scored {step.score:.0f}; missing: {missing[0].title}" if missing else f"scored {step.score:.0f}"
         )

@@ -23,7 +23,7 @@ def render_report(report: dict[str, Any], fmt: str) -> str:
     if fmt not in TEMPLATES:
         raise ValueError(f"unknown report format {fmt!r}; use one of: {', '.join(TEMPLATES)}")
     scorecard = report["scorecard"]
-    cards = {step["id"]: step for step in scorecard["steps"]} if scorecard else {}
+    cards = {step.id: step for step in scorecard.steps} if scorecard else {}
     template = environment().get_template(TEMPLATES[fmt])
     # No control character from an answer or a case reaches the file: an ESC sequence would
     # act on the terminal of whoever runs `cat` on it.
@@ -69,11 +69,6 @@ def unwrap(text: str) -> str:
     return "\n".join(lines)
 
 
-def signal_title(signal_id: str) -> str:
-    text = " ".join("ML" if word == "ml" else word for word in signal_id.split("-"))
-    return text[:1].upper() + text[1:]
-
-
 @cache
 def environment() -> Environment:
     """The one Jinja2 environment of every renderer in `render/`: templates from `templates/`,
@@ -91,7 +86,6 @@ def environment() -> Environment:
     env.filters["timestamp"] = format_timestamp
     env.filters["blockquote"] = blockquote
     env.filters["unwrap"] = unwrap
-    env.filters["signal_title"] = signal_title
     return env
 
 

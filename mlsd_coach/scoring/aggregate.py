@@ -1,10 +1,16 @@
-"""Totals, levels and signals, computed in code from item scores and the framework's
-thresholds; every scorer (offline or LLM) ends here, so both are judged by one rule."""
+"""Step scores, totals, levels and signals, computed in code from item scores and the
+framework's thresholds. Every judge (offline, LLM or a plugin) builds its results here, so all
+are judged by one rule, and every result is complete when it is built."""
 
 from __future__ import annotations
 
-from mlsd_coach.content.models import CaseStudy, Framework
-from mlsd_coach.scoring.base import Scorecard, SignalResult, StepResult
+from collections.abc import Sequence
+
+from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep
+from mlsd_coach.scoring.scorecard import ItemResult, MistakeResult, Rating, Scorecard, StepResult
+
+MAX_PENALTY = 0.5  # mistakes remove at most this share of a step's score
+OFFLINE = "offline"
 
 
 def step_score_from_coverage(framework: Framework, coverage: float) -> float:
@@ -13,26 +19,67 @@ def step_score_from_coverage(framework: Framework, coverage: float) -> float:
     return 100 * min(1.0, coverage / framework.full_marks_at)
 
 
+def step_result(
+    framework: Framework,
+    step: FrameworkStep,
+    items: Sequence[ItemResult],
+    mistakes: Sequence[MistakeResult] = (),
+    *,
+    judge: str,
+    notes: Sequence[str] = (),
+    flagged: Sequence[str] = (),
+) -> StepResult:
+    """A complete answered step: coverage of the rubric's weight, scaled to full marks, less
+    the mistakes' penalty, with its level."""
+    weight = sum(item.weight for item in items)
+    coverage = sum(item.weight * item.score for item in items) / weight if weight else 0.0
+    penalty = min(MAX_PENALTY, sum(mistake.penalty for mistake in mistakes))
+    score = round(step_score_from_coverage(framework, coverage) * (1 - penalty), 1)
+    return StepResult(
+        id=step.id,
+        title=step.title,
+        score=score,
+        level=framework.level_for(score),
+        answered=True,
+        judge=judge,
+        items=tuple(items),
+        mistakes=tuple(mistakes),
+        notes=tuple(notes),
+        flagged=tuple(flagged),
+    )
+
+
+def unanswered_step(framework: Framework, step: FrameworkStep, items: Sequence[ItemResult]) -> StepResult:
+    return StepResult(
+        id=step.id,
+        title=step.title,
+        score=0.0,
+        level=framework.level_for(0.0),
+        answered=False,
+        items=tuple(items),
+    )
+
+
 def build_scorecard(
     case: CaseStudy,
     framework: Framework,
-    scorer: str,
-    steps: list[StepResult],
-    warnings: list[str],
-    flagged: list[str],
+    judge: str,
+    steps: Sequence[StepResult],
+    warnings: Sequence[str] = (),
 ) -> Scorecard:
-    for step in steps:
-        step.level = framework.level_for(step.score)
+    """The whole verdict: the overall score weights each step by its minutes; any sentence
+    that addresses the grader disqualifies the answer."""
     minutes = {step.id: step.minutes for step in framework.steps}
     total_minutes = sum(minutes[s.id] for s in steps)
     overall = sum(minutes[s.id] * s.score for s in steps) / total_minutes if total_minutes else 0.0
-    warnings = [*warnings, *(note for step in steps for note in step.notes)]
+    all_warnings = [*warnings, *(note for step in steps for note in step.notes)]
     unanswered = [s.id for s in steps if not s.answered]
     if unanswered:
-        warnings.append(f"not answered: {', '.join(unanswered)} (each scores 0)")
+        all_warnings.append(f"not answered: {', '.join(unanswered)} (each scores 0)")
+    flagged = [f"step '{s.id}': {flag}" for s in steps for flag in s.flagged]
     if flagged:
         overall = 0.0
-        warnings.insert(
+        all_warnings.insert(
             0,
             "the answer addresses the grader instead of the interviewer; it earns nothing and is "
             "disqualified (remove the flagged sentences to be scored): " + "; ".join(flagged),
@@ -40,21 +87,29 @@ def build_scorecard(
     return Scorecard(
         case=case.id,
         framework=framework.short_name,
-        scorer=scorer,
-        score=overall,
-        level=framework.level_for(overall),
-        steps=steps,
-        signals=signal_results(framework, steps),
-        warnings=warnings,
-        flagged=flagged,
+        scorer=_scorer(judge, steps),
+        overall=Rating(score=round(overall, 1), level=framework.level_for(round(overall, 1))),
+        steps=tuple(steps),
+        signals=signal_ratings(framework, steps),
+        flagged=tuple(flagged),
+        warnings=tuple(all_warnings),
     )
 
 
-def signal_results(framework: Framework, steps: list[StepResult]) -> list[SignalResult]:
-    results = []
+def _scorer(judge: str, steps: Sequence[StepResult]) -> str:
+    """The judge named on the card: the one asked, unless every answered step fell back to
+    the offline scorer."""
+    answered = [step for step in steps if step.answered]
+    if answered and all(step.judge == OFFLINE for step in answered):
+        return OFFLINE
+    return judge
+
+
+def signal_ratings(framework: Framework, steps: Sequence[StepResult]) -> dict[str, Rating]:
+    ratings: dict[str, Rating] = {}
     for signal in framework.signals:
         items = [item for step in steps for item in step.items if item.signal == signal.id]
         weight = sum(item.weight for item in items)
-        score = 100 * sum(item.weight * item.score for item in items) / weight if weight else 0.0
-        results.append(SignalResult(signal.id, signal.title, score, framework.level_for(score)))
-    return results
+        score = round(100 * sum(item.weight * item.score for item in items) / weight, 1) if weight else 0.0
+        ratings[signal.id] = Rating(score=score, level=framework.level_for(score), title=signal.title)
+    return ratings

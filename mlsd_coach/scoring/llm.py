@@ -20,14 +20,15 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from mlsd_coach.answers import ParsedAnswer
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, RubricItem
 from mlsd_coach.content.rubric import step_items, step_model_answer
 from mlsd_coach.llm.client import LlmClient, LlmServerFailure, LlmUnavailable
-from mlsd_coach.scoring.aggregate import build_scorecard, step_score_from_coverage
-from mlsd_coach.scoring.base import ItemResult, Scorecard, StepResult
-from mlsd_coach.scoring.offline import MAX_PENALTY, Flag, OfflineScorer
-from mlsd_coach.scoring.text import split_sentences
+from mlsd_coach.scoring.aggregate import step_result
+from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices
+from mlsd_coach.scoring.llm_interviewer import LlmInterviewer
+from mlsd_coach.scoring.offline import OfflineJudge, flagged_sentences, no_credit
+from mlsd_coach.scoring.scorecard import ItemResult, StepResult
+from mlsd_coach.scoring.text import fold, split_sentences
 
 CREDIT = {"met": 1.0, "partial": 0.5, "missed": 0.0}
 DIVERGENCE = 25.0
@@ -67,44 +68,45 @@ Judge only what is written. The reference answer shows what a strong answer look
 not the candidate's."""
 
 
-class LlmScorer:
+class LlmJudge:
+    """Each answered step is read by the model; the offline judge scores the same step too, for
+    its mistakes, its divergence check and as the fallback."""
+
     name = "llm"
 
-    def __init__(self, client: LlmClient, offline: OfflineScorer) -> None:
+    def __init__(self, client: LlmClient, offline: OfflineJudge, notices: Notices) -> None:
         self.client = client
         self._offline = offline
-        self.notices: list[str] = []
+        self._notices = notices
+        self._server_failure: str | None = None  # once the server itself failed, stop asking
+        self._reasons_told: set[str] = set()
 
-    def score(self, case: CaseStudy, framework: Framework, answer: ParsedAnswer) -> Scorecard:
-        steps: list[StepResult] = []
-        flags: list[Flag] = []
-        warnings = list(answer.warnings)
-        fallbacks: list[tuple[str, str]] = []  # (step id, why it was scored offline)
-        server_failure: str | None = None
-        for step in framework.steps:
-            text = answer.text(step.id)
-            offline, step_flags = self._offline.score_step(case, framework, step, text)
-            flags.extend(step_flags)
-            if not offline.answered:
-                steps.append(offline)
-                continue
-            try:
-                if server_failure is not None:
-                    raise LlmServerFailure(server_failure)  # it would fail the same way: stop asking
-                judged = self._judge(case, framework, step, without_flagged(text, step_flags), offline)
-            except LlmUnavailable as err:
-                if isinstance(err, LlmServerFailure):
-                    server_failure = str(err)
-                fallbacks.append((step.id, str(err)))
-                steps.append(offline)
-                continue
-            warnings.extend(divergence(step, judged, offline))
-            steps.append(judged)
-        judged_any = len(fallbacks) < sum(step.answered for step in steps)
-        notices = fallback_notices(fallbacks, judged_any)
-        self.notices.extend(notices)
-        name = self.name if judged_any or not fallbacks else OfflineScorer.name
-        return build_scorecard(case, framework, name, steps, [*notices, *warnings], [str(f) for f in flags])
+    def interviewer(self) -> Interviewer:
+        return LlmInterviewer(self.client, self._notices)
+
+    def score_step(
+        self, case: CaseStudy, framework: Framework, step_id: str, text: str, context: JudgeContext
+    ) -> StepResult:
+        offline = self._offline.score_step(case, framework, step_id, text, context)
+        if not offline.answered:
+            return offline
+        if self._server_failure is not None:
+            return _fell_back(offline, self._server_failure)
+        step = framework.step(step_id)
+        flagged = {sentence.text for sentence, _ in flagged_sentences(text)}
+        try:
+            return self._judge(case, framework, step, without_flagged(text, flagged), offline)
+        except LlmServerFailure as err:
+            self._server_failure = str(err)
+            self._notices(
+                f"LLM judge unavailable ({err}); step '{step_id}' and the steps after it are scored offline"
+            )
+            return _fell_back(offline, str(err))
+        except LlmUnavailable as err:
+            if str(err) not in self._reasons_told:  # the card's warnings list every step it hit
+                self._reasons_told.add(str(err))
+                self._notices(f"LLM judge unavailable for step '{step_id}' ({err}); scored offline")
+            return _fell_back(offline, str(err))
 
     def _judge(
         self, case: CaseStudy, framework: Framework, step: FrameworkStep, text: str, offline: StepResult
@@ -116,13 +118,17 @@ class LlmScorer:
         verdicts = {verdict.id: verdict for verdict in judgement.items}
         generic_ids = {item.id for item in step.rubric}
         results = [_item_result(item, verdicts.get(item.id), text, item.id in generic_ids) for item in items]
-        weight = sum(r.weight for r in results)
-        coverage = sum(r.weight * r.score for r in results) / weight if weight else 0.0
-        penalty = min(MAX_PENALTY, sum(m.penalty for m in offline.mistakes))
-        score = step_score_from_coverage(framework, coverage) * (1 - penalty)
-        result = StepResult(step.id, step.title, score, "", True, results, offline.mistakes, offline.notes)
-        result.notes.append(f"offline score {offline.score:.0f}")
-        return result
+        judged = step_result(
+            framework, step, results, offline.mistakes, judge=self.name, flagged=offline.flagged
+        )
+        notes = [*offline.notes, f"offline score {offline.score:.0f}", *divergence(step, judged, offline)]
+        return judged.model_copy(update={"notes": tuple(notes)})
+
+
+def _fell_back(offline: StepResult, reason: str) -> StepResult:
+    """The offline verdict, noting on the card why the LLM's is missing."""
+    note = f"step '{offline.id}' scored offline: LLM judge unavailable ({reason})"
+    return offline.model_copy(update={"notes": (*offline.notes, note)})
 
 
 def divergence(step: FrameworkStep, judged: StepResult, offline: StepResult) -> list[str]:
@@ -132,25 +138,6 @@ def divergence(step: FrameworkStep, judged: StepResult, offline: StepResult) -> 
         f"step '{step.id}': the LLM judge gave {judged.score:.0f} and the offline scorer "
         f"{offline.score:.0f}; they differ by more than {DIVERGENCE:.0f} points"
     ]
-
-
-def fallback_notices(fallbacks: list[tuple[str, str]], judged_any: bool) -> list[str]:
-    """One notice per reason, naming the steps it sent offline unless it sent them all."""
-    steps_by_reason: dict[str, list[str]] = {}
-    for step_id, reason in fallbacks:
-        steps_by_reason.setdefault(reason, []).append(step_id)
-    if not judged_any and len(steps_by_reason) == 1:
-        return [f"LLM judge unavailable ({next(iter(steps_by_reason))}); scored offline instead"]
-    others = ", the other steps by the LLM" if judged_any else ""
-    return [
-        f"LLM judge unavailable for {_steps_label(step_ids)} ({reason}); scored offline{others}"
-        for reason, step_ids in steps_by_reason.items()
-    ]
-
-
-def _steps_label(step_ids: list[str]) -> str:
-    quoted = ", ".join(f"'{step_id}'" for step_id in step_ids)
-    return f"step {quoted}" if len(step_ids) == 1 else f"steps {quoted}"
 
 
 def build_messages(
@@ -182,22 +169,66 @@ def verified(quote: str, answer: str) -> bool:
 
 def _item_result(item: RubricItem, verdict: ItemVerdict | None, answer: str, generic: bool) -> ItemResult:
     if verdict is None:
-        return ItemResult.no_credit(item, item.feedback, generic)
+        return no_credit(item, item.feedback, generic)
     quotes = [q for q in verdict.evidence if q.strip()]
     genuine = [q for q in quotes if verified(q, answer)]
     score = CREDIT[verdict.verdict]
-    feedback = " ".join(verdict.feedback.split()) or " ".join(item.feedback.split())
+    feedback = fold(verdict.feedback) or fold(item.feedback)
     if score and (not genuine or len(genuine) < len(quotes)):
         score = 0.0
-        feedback = f"No credit: the judge's evidence is not in your answer. {' '.join(item.feedback.split())}"
+        feedback = f"No credit: the judge's evidence is not in your answer. {fold(item.feedback)}"
     return ItemResult(
-        item.id, item.title, item.weight, item.signal, score, genuine, feedback, item.why, generic
+        id=item.id,
+        title=item.title,
+        weight=item.weight,
+        signal=item.signal,
+        score=score,
+        evidence=tuple(genuine),
+        feedback=feedback,
+        why=item.why,
+        generic=generic,
     )
 
 
-def without_flagged(text: str, flags: list[Flag]) -> str:
+def without_flagged(text: str, flagged: set[str]) -> str:
     """The answer as sent to the model: one sentence per line, grader-directed ones removed."""
-    if not flags:
+    if not flagged:
         return text
-    flagged = {flag.sentence for flag in flags}
     return "\n".join(s.text for s in split_sentences(text) if s.text not in flagged)
+
+
+NOT_CONFIGURED = (
+    "the LLM judge is not configured: set OPENAI_API_KEY (and MLSD_LLM_MODEL), or OPENAI_BASE_URL "
+    "for a local OpenAI-compatible server; `mlsd config show` shows what is set"
+)
+
+
+def make_judge(notices: Notices) -> LlmJudge:
+    """The `llm` judge; bad input when no model is configured or a setting is wrong."""
+    from mlsd_coach.errors import BadInputError
+    from mlsd_coach.llm.config import load_settings
+    from mlsd_coach.scoring.offline import make_judge as make_offline_judge
+
+    settings = load_settings()
+    if not settings.configured:
+        raise BadInputError(NOT_CONFIGURED)
+    return LlmJudge(LlmClient(settings), make_offline_judge(notices), notices)
+
+
+def make_auto_judge(notices: Notices) -> LlmJudge | OfflineJudge:
+    """The `auto` judge: the LLM when one is configured and its client can be set up, else the
+    offline judge with a notice. A wrong setting is still bad input: the user must fix it."""
+    from mlsd_coach.llm.config import load_settings
+    from mlsd_coach.scoring.offline import make_judge as make_offline_judge
+
+    settings = load_settings()
+    offline = make_offline_judge(notices)
+    if not settings.configured:
+        notices("no LLM judge is configured; scoring offline")
+        return offline
+    try:
+        client = LlmClient(settings)
+    except LlmUnavailable as err:
+        notices(f"LLM judge unavailable ({err}); scoring offline")
+        return offline
+    return LlmJudge(client, offline, notices)

@@ -17,22 +17,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
 from functools import cache
 
-from mlsd_coach.answers import ParsedAnswer
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Glossary, Mistake, RubricItem
 from mlsd_coach.content.rubric import step_items
-from mlsd_coach.scoring.aggregate import build_scorecard, step_score_from_coverage
-from mlsd_coach.scoring.base import ItemResult, MistakeResult, Scorecard, StepResult
+from mlsd_coach.scoring.aggregate import OFFLINE, step_result, unanswered_step
 from mlsd_coach.scoring.guard import grader_directed
+from mlsd_coach.scoring.interviewer import FactInterviewer
+from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices, ignore_notices
 from mlsd_coach.scoring.matcher import ConceptCompiler, SentenceIndex
-from mlsd_coach.scoring.text import STOPWORDS, Sentence, split_sentences, tokens
+from mlsd_coach.scoring.scorecard import MET, ItemResult, MistakeResult, StepResult
+from mlsd_coach.scoring.text import STOPWORDS, Sentence, clip, fold, split_sentences, tokens
 
-MET = 0.6
 SHARED_BY = 3.0  # a sentence evidencing more items than this shares its credit among them
 NO_DEPTH_CAP = 0.5
-MAX_PENALTY = 0.5
 EVIDENCE_PER_ITEM = 2
 # Far beyond any real answer (the calibration answers have at most 18 sentences a step); the
 # caps keep scoring a hostile 1 MB answer against a large rubric within seconds.
@@ -55,48 +53,51 @@ _TRADE_OFF = re.compile(
 _NUMBER = re.compile(r"\d")
 
 
-@dataclass(frozen=True)
-class Flag:
-    """A sentence that addresses the grader, and why it was flagged."""
-
-    step_id: str
-    sentence: str
-    reason: str
-
-    def __str__(self) -> str:
-        return f"step '{self.step_id}': \"{_clip(self.sentence)}\" ({self.reason})"
+def flagged_sentences(text: str) -> list[tuple[Sentence, str]]:
+    """The sentences of `text` that address the grader, each with the reason."""
+    found = []
+    for sentence in split_sentences(text):
+        reason = grader_directed(sentence.text)
+        if reason:
+            found.append((sentence, reason))
+    return found
 
 
-class OfflineScorer:
-    name = "offline"
+def describe_flag(sentence: str, reason: str) -> str:
+    return f'"{clip(sentence)}" ({reason})'
+
+
+def make_judge(notices: Notices = ignore_notices) -> OfflineJudge:
+    from mlsd_coach.content.registry import load_glossary
+
+    return OfflineJudge(load_glossary())
+
+
+class OfflineJudge:
+    """The built-in offline judge: deterministic, no network."""
+
+    name = OFFLINE
 
     def __init__(self, glossary: Glossary) -> None:
         self._compiler = ConceptCompiler(glossary)
-        self.notices: list[str] = []
 
-    def score(self, case: CaseStudy, framework: Framework, answer: ParsedAnswer) -> Scorecard:
-        steps: list[StepResult] = []
-        flags: list[Flag] = []
-        for step in framework.steps:
-            result, step_flags = self.score_step(case, framework, step, answer.text(step.id))
-            steps.append(result)
-            flags.extend(step_flags)
-        return build_scorecard(
-            case, framework, self.name, steps, list(answer.warnings), [str(f) for f in flags]
-        )
+    def interviewer(self) -> Interviewer:
+        return FactInterviewer()
 
     def score_step(
-        self, case: CaseStudy, framework: Framework, step: FrameworkStep, text: str
-    ) -> tuple[StepResult, list[Flag]]:
+        self, case: CaseStudy, framework: Framework, step_id: str, text: str, context: JudgeContext
+    ) -> StepResult:
+        step = framework.step(step_id)
         items = step_items(framework, case, step)
         generic_ids = {item.id for item in step.rubric}
         sentences = split_sentences(text)
         if not sentences:
-            results = [_unanswered(item, item.id in generic_ids) for item in items]
-            return StepResult(step.id, step.title, 0.0, "", False, results), []
+            return unanswered_step(
+                framework, step, [_unanswered(item, item.id in generic_ids) for item in items]
+            )
 
-        flagged = [s for s in sentences if grader_directed(s.text)]
-        flagged_ids = {s.index for s in flagged}
+        flagged = [(s, reason) for s in sentences if (reason := grader_directed(s.text))]
+        flagged_ids = {s.index for s, _ in flagged}
         usable = [s for s in sentences if s.index not in flagged_ids]
         notes = _unscored_note(step, len(usable))
         usable = usable[:MAX_SCORED_SENTENCES]
@@ -113,15 +114,16 @@ class OfflineScorer:
             _score_item(item, hits[item.id], items_per_sentence, by_index, item.id in generic_ids)
             for item in items
         ]
-        mistakes = self._mistakes(case, step, index)
-        weight = sum(r.weight for r in results)
-        coverage = sum(r.weight * r.score for r in results) / weight if weight else 0.0
-        penalty = min(MAX_PENALTY, sum(m.penalty for m in mistakes))
         notes += _stuffing_notes(step, usable, results)
-        step_score = step_score_from_coverage(framework, coverage) * (1 - penalty)
-        result = StepResult(step.id, step.title, step_score, "", True, results, mistakes, notes)
-        shown = flagged[:MAX_FLAGS_PER_STEP]
-        return result, [Flag(step.id, s.text, grader_directed(s.text) or "") for s in shown]
+        return step_result(
+            framework,
+            step,
+            results,
+            self._mistakes(case, step, index),
+            judge=self.name,
+            notes=notes,
+            flagged=[describe_flag(s.text, reason) for s, reason in flagged[:MAX_FLAGS_PER_STEP]],
+        )
 
     def _concept_hits(self, item: RubricItem, index: SentenceIndex) -> list[list[Sentence]]:
         return [index.sentences_with(self._compiler.compile(concept)) for concept in item.concepts]
@@ -133,11 +135,11 @@ class OfflineScorer:
             if sentence is not None:
                 found.append(
                     MistakeResult(
-                        mistake.id,
-                        mistake.title,
-                        mistake.penalty,
-                        _clip(sentence.text),
-                        " ".join(mistake.explanation.split()),
+                        id=mistake.id,
+                        title=mistake.title,
+                        penalty=mistake.penalty,
+                        evidence=(clip(sentence.text),),
+                        explanation=fold(mistake.explanation),
                     )
                 )
         return found
@@ -190,7 +192,7 @@ def _score_item(
         weight=item.weight,
         signal=item.signal,
         score=score,
-        evidence=[_clip(s.text) for s in evidence_sentences],
+        evidence=tuple(clip(s.text) for s in evidence_sentences),
         feedback=_feedback(item, score, depth_missing, len(best)),
         why=item.why,
         generic=generic,
@@ -235,7 +237,7 @@ def _has_depth(sentence: Sentence, by_index: dict[int, Sentence]) -> bool:
 
 
 def _feedback(item: RubricItem, score: float, depth_missing: bool, concepts_found: int) -> str:
-    return " ".join(_feedback_text(item, score, depth_missing, concepts_found).split())
+    return fold(_feedback_text(item, score, depth_missing, concepts_found))
 
 
 def _feedback_text(item: RubricItem, score: float, depth_missing: bool, concepts_found: int) -> str:
@@ -250,8 +252,21 @@ def _feedback_text(item: RubricItem, score: float, depth_missing: bool, concepts
     return f"{item.feedback} Why it matters: {item.why}"
 
 
+def no_credit(item: RubricItem, feedback: str, generic: bool) -> ItemResult:
+    return ItemResult(
+        id=item.id,
+        title=item.title,
+        weight=item.weight,
+        signal=item.signal,
+        score=0.0,
+        feedback=fold(feedback),
+        why=item.why,
+        generic=generic,
+    )
+
+
 def _unanswered(item: RubricItem, generic: bool) -> ItemResult:
-    return ItemResult.no_credit(item, f"Not answered. {item.feedback}", generic)
+    return no_credit(item, f"Not answered. {item.feedback}", generic)
 
 
 def _unscored_note(step: FrameworkStep, sentences: int) -> list[str]:
@@ -282,7 +297,3 @@ def _dedupe(sentences: list[Sentence]) -> list[Sentence]:
             seen.add(sentence.index)
             out.append(sentence)
     return out
-
-
-def _clip(text: str, limit: int = 240) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -81,12 +81,25 @@ _MARKUP = re.compile(r"(\*\*|__|`+|~~|^#+\s*|^>\s*)", re.M)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
+def fold(text: str) -> str:
+    """`text` with every run of white space folded to one space."""
+    return " ".join(text.split())
+
+
+def clip(text: str, limit: int = 240) -> str:
+    """`text` folded and cut at `limit` characters, with an ellipsis when cut."""
+    text = fold(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of a Markdown answer: each bullet is its own unit, paragraphs are split at
-    sentence ends; code fences and table rules are dropped."""
+    sentence ends; fenced code blocks (their content included) and table rules are dropped,
+    since code is not what an interviewer credits as explanation."""
     sentences: list[Sentence] = []
     paragraph = 0
     buffer: list[str] = []
+    in_code = False
 
     def flush() -> None:
         nonlocal paragraph
@@ -97,7 +110,11 @@ def split_sentences(text: str) -> list[Sentence]:
 
     for raw_line in text.splitlines():
         line = raw_line.strip()
-        if not line or line.startswith("```") or set(line) <= set("|-: "):
+        if line.startswith(("```", "~~~")):
+            in_code = not in_code
+            flush()
+            continue
+        if in_code or not line or set(line) <= set("|-: "):
             flush()
             continue
         is_row = line.startswith("|")

@@ -19,11 +19,17 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from mlsd_coach import paths
 from mlsd_coach.errors import HistoryError
+from mlsd_coach.scoring.scorecard import Scorecard, StepResult
+from mlsd_coach.store.kinds import EventKind, MockSettings, Mode
 from mlsd_coach.store.migrations import NewerSchemaError, migrate, refuse_newer_schema
+
+M = TypeVar("M", bound=BaseModel)
 
 _MAX_ROWID = 2**63 - 1
 
@@ -117,7 +123,7 @@ class SessionRow:
     finished_at: str | None
     overall_score: float | None
     level: str | None
-    settings: dict[str, Any]
+    settings: MockSettings
 
     @property
     def finished(self) -> bool:
@@ -136,11 +142,8 @@ class Event:
 
 @dataclass(frozen=True)
 class StepScore:
-    step_id: str
     attempt: int
-    score: float
-    level: str
-    result: dict[str, Any]
+    result: StepResult
     created_at: str
 
 
@@ -209,19 +212,17 @@ class HistoryStore:
 
     # sessions
     def start_session(
-        self, case_id: str, framework: str, mode: str, scorer: str, settings: dict[str, Any] | None = None
+        self, case_id: str, framework: str, mode: Mode, scorer: str, settings: MockSettings | None = None
     ) -> int:
         return self._write(
             "INSERT INTO sessions (case_id, framework, mode, scorer, started_at, settings_json) VALUES (?, ?, ?, ?, ?, ?)",
-            (case_id, framework, mode, scorer, now(), json.dumps(settings or {})),
+            (case_id, framework, mode, scorer, now(), (settings or MockSettings()).model_dump_json()),
         )
 
-    def finish_session(
-        self, session_id: int, overall_score: float, level: str, scorecard: dict[str, Any]
-    ) -> None:
+    def finish_session(self, session_id: int, card: Scorecard) -> None:
         self._write(
             "UPDATE sessions SET finished_at = ?, overall_score = ?, level = ?, scorecard_json = ? WHERE id = ?",
-            (now(), overall_score, level, json.dumps(scorecard), session_id),
+            (now(), card.score, card.level, card.model_dump_json(), session_id),
         )
 
     def session(self, session_id: int) -> SessionRow | None:
@@ -248,16 +249,21 @@ class HistoryStore:
                 self.skip(err)
         return None
 
-    def scorecard(self, session_id: int) -> dict[str, Any] | None:
+    def scorecard(self, session_id: int) -> Scorecard | None:
         """The session's scorecard, None if unfinished; `UnreadableSessionError` if damaged."""
         rows = self._rows("SELECT scorecard_json FROM sessions WHERE id = ?", (session_id,))
         if not rows or not rows[0][0]:
             return None
-        return self._json_object(rows[0][0], session_id, "scorecard")
+        return self._model(Scorecard, rows[0][0], session_id, "scorecard")
 
     # events: every answer, question, hint and probe, committed as it happens
     def add_event(
-        self, session_id: int, kind: str, text: str, step_id: str | None = None, seconds: float | None = None
+        self,
+        session_id: int,
+        kind: EventKind,
+        text: str,
+        step_id: str | None = None,
+        seconds: float | None = None,
     ) -> int:
         return self._write(
             "INSERT INTO events (session_id, step_id, kind, text, created_at, seconds) VALUES (?, ?, ?, ?, ?, ?)",
@@ -274,37 +280,36 @@ class HistoryStore:
         ]
 
     # step scores
-    def add_step_score(
-        self, session_id: int, step_id: str, score: float, level: str, result: dict[str, Any]
-    ) -> int:
+    def add_step_score(self, session_id: int, result: StepResult) -> int:
+        """Record one scoring of a step (its first answer, a revision, a probe reply); the
+        attempt number."""
         [(attempt,)] = self._rows(
             "SELECT COALESCE(MAX(attempt), 0) + 1 FROM step_scores WHERE session_id = ? AND step_id = ?",
-            (session_id, step_id),
+            (session_id, result.id),
         )
         self._write(
             "INSERT INTO step_scores (session_id, step_id, attempt, score, level, result_json, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (session_id, step_id, attempt, score, level, json.dumps(result), now()),
+            (session_id, result.id, attempt, result.score, result.level, result.model_dump_json(), now()),
         )
         return int(attempt)
 
     def step_scores(self, session_id: int) -> list[StepScore]:
         """The session's step scores in order; a damaged one is skipped with a warning."""
         rows = self._rows(
-            "SELECT step_id, attempt, score, level, result_json, created_at FROM step_scores "
+            "SELECT step_id, attempt, result_json, created_at FROM step_scores "
             "WHERE session_id = ? ORDER BY id",
             (session_id,),
         )
         scores = []
         for r in rows:
             try:
-                result = self._json_object(r["result_json"], session_id, f"score of step '{r['step_id']}'")
+                part = f"score of step '{r['step_id']}'"
+                result = self._model(StepResult, r["result_json"], session_id, part)
             except UnreadableSessionError as err:
                 self.skip(err)
                 continue
-            scores.append(
-                StepScore(r["step_id"], r["attempt"], r["score"], r["level"], result, r["created_at"])
-            )
+            scores.append(StepScore(r["attempt"], result, r["created_at"]))
         return scores
 
     def _readable(self, rows: list[sqlite3.Row]) -> list[SessionRow]:
@@ -327,8 +332,15 @@ class HistoryStore:
             finished_at=row["finished_at"],
             overall_score=row["overall_score"],
             level=row["level"],
-            settings=self._json_object(row["settings_json"] or "{}", row["id"], "settings"),
+            settings=self._model(MockSettings, row["settings_json"] or "{}", row["id"], "settings"),
         )
+
+    def _model(self, model: type[M], raw: str | bytes, session_id: int, part: str) -> M:
+        """A stored JSON object read back as its model; `UnreadableSessionError` if it is not one."""
+        try:
+            return model.model_validate(self._json_object(raw, session_id, part))
+        except ValidationError:
+            raise UnreadableSessionError(self.path, session_id, part) from None
 
     def _json_object(self, raw: str | bytes, session_id: int, part: str) -> dict[str, Any]:
         try:

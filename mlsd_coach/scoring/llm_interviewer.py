@@ -4,10 +4,12 @@ whenever the model is unavailable."""
 
 from __future__ import annotations
 
-from mlsd_coach.coach.interviewer import Reply, answer_question
+from collections.abc import Callable
+
 from mlsd_coach.content.models import CaseStudy, Probe
 from mlsd_coach.llm.client import LlmClient, LlmUnavailable
-from mlsd_coach.scoring.base import StepResult
+from mlsd_coach.scoring.interviewer import Reply, answer_question
+from mlsd_coach.scoring.scorecard import StepResult
 
 ASSUME_REASONABLE = "assume what you think is reasonable"
 # Bounds on every call: one to three sentences, one question. A local model that is not told
@@ -17,9 +19,9 @@ PROBE_MAX_TOKENS = 120
 
 
 class LlmInterviewer:
-    def __init__(self, client: LlmClient, notices: list[str]) -> None:
+    def __init__(self, client: LlmClient, notices: Callable[[str], None]) -> None:
         self._client = client
-        self.notices = notices
+        self._notices = notices
 
     def answer(self, case: CaseStudy, question: str) -> Reply:
         offline = answer_question(case, question)
@@ -41,7 +43,7 @@ class LlmInterviewer:
         try:
             text = self._client.text(messages, max_tokens=ANSWER_MAX_TOKENS)
         except LlmUnavailable as err:
-            self.notices.append(f"LLM interviewer unavailable ({err}); answering from the case facts")
+            self._notices(f"LLM interviewer unavailable ({err}); answering from the case facts")
             return offline
         return Reply(text, offline.facts) if text else offline
 
@@ -65,6 +67,6 @@ class LlmInterviewer:
         try:
             question = self._client.text(messages, max_tokens=PROBE_MAX_TOKENS)
         except LlmUnavailable as err:
-            self.notices.append(f"LLM interviewer unavailable ({err}); using the case's own follow-up")
+            self._notices(f"LLM interviewer unavailable ({err}); using the case's own follow-up")
             return probe
         return probe.model_copy(update={"question": question}) if question else probe

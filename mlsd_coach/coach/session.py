@@ -1,27 +1,29 @@
-"""A practice session's state and rules, with no terminal in sight.
+"""An interview session (a practice run or a mock round): its state and rules, with no
+terminal in sight.
 
 Every answer, question, hint and probe is written to the history store the moment it is
 entered, before it is scored, so a crash or `kill -9` loses nothing submitted; a resumed
-session is rebuilt from those events alone.
+session is rebuilt from those events and the step scores recorded with them. Each step is
+scored by the session's judge when it is answered, and the scorecard at the end folds those
+verdicts: nothing is judged twice.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from mlsd_coach import paths
-from mlsd_coach.answers import ParsedAnswer
 from mlsd_coach.coach.drafts import Drafts
-from mlsd_coach.coach.interviewer import Reply, answer_question
 from mlsd_coach.coach.probes import hint_for, select_probes
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
-from mlsd_coach.scoring.base import Scorecard, Scorer, StepResult
+from mlsd_coach.scoring.aggregate import build_scorecard
+from mlsd_coach.scoring.interviewer import Reply
+from mlsd_coach.scoring.judge import Interviewer, Judge, JudgeContext, NoticeBuffer
+from mlsd_coach.scoring.scorecard import Scorecard, StepResult
 from mlsd_coach.store.history import HistoryStore
-
-ANSWER_KINDS = ("answer", "revision", "probe_reply")
+from mlsd_coach.store.kinds import ANSWER_KINDS, EventKind, MockSettings, Mode
 
 
 @dataclass
@@ -29,6 +31,7 @@ class StepState:
     answer: str = ""
     revised: bool = False
     probe_replies: list[str] = field(default_factory=list)
+    result: StepResult | None = None  # the latest verdict on `text`
 
     @property
     def text(self) -> str:
@@ -37,17 +40,17 @@ class StepState:
 
 
 @dataclass
-class PracticeSession:
+class InterviewSession:
     store: HistoryStore
     session_id: int
     case: CaseStudy
     framework: Framework
-    scorer: Scorer
-    mode: str = "practice"
+    judge: Judge
+    notices: NoticeBuffer
+    mode: Mode = Mode.PRACTICE
     steps: dict[str, StepState] = field(default_factory=dict)
+    questions: list[str] = field(default_factory=list)
     clarified: bool = False
-    interviewer: Callable[[CaseStudy, str], Reply] = answer_question
-    phrase_probe: Callable[[Probe, StepResult], Probe] | None = None
 
     @classmethod
     def start(
@@ -55,33 +58,50 @@ class PracticeSession:
         store: HistoryStore,
         case: CaseStudy,
         framework: Framework,
-        scorer: Scorer,
-        mode: str = "practice",
-        **settings: object,
-    ) -> PracticeSession:
-        session_id = store.start_session(case.id, framework.id, mode, scorer.name, settings)
-        return cls(store, session_id, case, framework, scorer, mode)
+        judge: Judge,
+        notices: NoticeBuffer,
+        mode: Mode = Mode.PRACTICE,
+        settings: MockSettings | None = None,
+    ) -> InterviewSession:
+        session_id = store.start_session(case.id, framework.id, mode, judge.name, settings)
+        return cls(store, session_id, case, framework, judge, notices, mode)
 
     @classmethod
     def resume(
-        cls, store: HistoryStore, session_id: int, case: CaseStudy, framework: Framework, scorer: Scorer
-    ) -> PracticeSession:
+        cls,
+        store: HistoryStore,
+        session_id: int,
+        case: CaseStudy,
+        framework: Framework,
+        judge: Judge,
+        notices: NoticeBuffer,
+    ) -> InterviewSession:
         row = store.session(session_id)
-        session = cls(store, session_id, case, framework, scorer, row.mode if row else "practice")
+        mode = Mode(row.mode) if row else Mode.PRACTICE
+        session = cls(store, session_id, case, framework, judge, notices, mode)
         for event in store.events(session_id):
-            if event.kind == "clarified":
+            if event.kind == EventKind.CLARIFIED:
                 session.clarified = True
+            elif event.kind == EventKind.QUESTION:
+                session.questions.append(event.text)
             if event.step_id is None or event.kind not in ANSWER_KINDS:
                 continue
             state = session.steps.setdefault(event.step_id, StepState())
-            if event.kind == "answer":
+            if event.kind == EventKind.ANSWER:
                 state.answer = event.text
-            elif event.kind == "revision":
+            elif event.kind == EventKind.REVISION:
                 state.answer, state.revised = event.text, True
             else:
                 state.probe_replies.append(event.text)
+        for scored in store.step_scores(session_id):  # in order: the last one is the latest
+            if scored.result.id in session.steps:
+                session.steps[scored.result.id].result = scored.result
         session.clarified = session.clarified or bool(session.steps)
         return session
+
+    @cached_property
+    def interviewer(self) -> Interviewer:
+        return self.judge.interviewer()
 
     # drafts: what was typed but is not (yet) in the history
     @cached_property
@@ -100,23 +120,26 @@ class PracticeSession:
         if kept_in is None:
             err.add_note(f"{what} could not be saved anywhere; here it is, copy it:\n{text}")
             return
-        again = f"; `mlsd practice {self.case.id} --resume` offers it back" if self.mode == "practice" else ""
+        again = (
+            f"; `mlsd practice {self.case.id} --resume` offers it back" if self.mode == Mode.PRACTICE else ""
+        )
         err.add_note(f"{what} is kept in {kept_in}{again}")
 
     # clarifying questions
     def ask(self, question: str) -> Reply:
         try:
-            self.store.add_event(self.session_id, "question", question)
+            self.store.add_event(self.session_id, EventKind.QUESTION, question)
         except BaseException as err:
             self.rescue(err, "question", question, "your question")
             raise
-        reply = self.interviewer(self.case, question)
-        self.store.add_event(self.session_id, "fact_answer", reply.text)
+        self.questions.append(question)
+        reply = self.interviewer.answer(self.case, question)
+        self.store.add_event(self.session_id, EventKind.FACT_ANSWER, reply.text)
         return reply
 
     def done_clarifying(self) -> None:
         self.clarified = True
-        self.store.add_event(self.session_id, "clarified", "")
+        self.store.add_event(self.session_id, EventKind.CLARIFIED, "")
 
     # steps
     def pending_steps(self) -> list[FrameworkStep]:
@@ -128,24 +151,24 @@ class PracticeSession:
 
     def hint(self, step: FrameworkStep) -> str:
         text = hint_for(self.case, step)
-        self.store.add_event(self.session_id, "hint", text, step.id)
+        self.store.add_event(self.session_id, EventKind.HINT, text, step.id)
         return text
 
     def submit(self, step: FrameworkStep, text: str, seconds: float | None = None) -> StepResult:
         state = self.steps.setdefault(step.id, StepState())
-        kind = "revision" if state.answer.strip() else "answer"
+        kind = EventKind.REVISION if state.answer.strip() else EventKind.ANSWER
         self._record(kind, step, text, seconds)
         state.answer, state.revised = text, state.revised or kind == "revision"
         return self.score_step(step)
 
     def reply_to_probe(self, step: FrameworkStep, text: str, seconds: float | None = None) -> StepResult:
-        self._record("probe_reply", step, text, seconds)
+        self._record(EventKind.PROBE_REPLY, step, text, seconds)
         self.steps.setdefault(step.id, StepState()).probe_replies.append(text)
         return self.score_step(step)
 
-    def _record(self, kind: str, step: FrameworkStep, text: str, seconds: float | None) -> None:
+    def _record(self, kind: EventKind, step: FrameworkStep, text: str, seconds: float | None) -> None:
         """Commit what the user typed; if that fails, keep it as a draft and say where."""
-        key = step.id if kind == "answer" else f"{step.id}-{kind}"
+        key = step.id if kind == EventKind.ANSWER else f"{step.id}-{kind}"
         try:
             self.store.add_event(self.session_id, kind, text, step.id, seconds)
         except BaseException as err:
@@ -154,41 +177,44 @@ class PracticeSession:
         self.drafts.discard(key)
 
     def note(
-        self, kind: str, text: str, step: FrameworkStep | None = None, seconds: float | None = None
+        self, kind: EventKind, text: str, step: FrameworkStep | None = None, seconds: float | None = None
     ) -> None:
         self.store.add_event(self.session_id, kind, text, step.id if step else None, seconds)
 
     def score_step(self, step: FrameworkStep) -> StepResult:
-        card = self.scorer.score(self.case, self.framework, self._answer({step.id}))
-        result = card.step(step.id)
-        self.store.add_step_score(self.session_id, step.id, result.score, result.level, result.to_json())
-        return result
+        """Judge this step's text (answer and probe replies) and record the verdict."""
+        state = self.steps.setdefault(step.id, StepState())
+        state.result = self._judge(step.id, state.text)
+        self.store.add_step_score(self.session_id, state.result)
+        return state.result
 
     def probes(self, step: FrameworkStep, result: StepResult, count: int = 1) -> list[Probe]:
-        chosen = select_probes(self.case, step, result, count)
-        if self.phrase_probe is not None:
-            chosen = [self.phrase_probe(probe, result) for probe in chosen]
+        chosen = [
+            self.interviewer.phrase(probe, result) for probe in select_probes(self.case, step, result, count)
+        ]
         for probe in chosen:
-            self.store.add_event(self.session_id, "probe", probe.question, step.id)
+            self.store.add_event(self.session_id, EventKind.PROBE, probe.question, step.id)
         return chosen
 
     def drain_notices(self) -> list[str]:
-        """Notices the scorer or interviewer raised since the last call, recorded in history."""
-        notices = list(dict.fromkeys(self.scorer.notices))
-        self.scorer.notices.clear()
+        """Notices the judge or interviewer raised since the last call, recorded in history."""
+        notices = self.notices.drain()
         for notice in notices:
-            self.store.add_event(self.session_id, "notice", notice)
+            self.store.add_event(self.session_id, EventKind.NOTICE, notice)
         return notices
 
     def finish(self) -> Scorecard:
-        card = self.scorer.score(self.case, self.framework, self._answer(set(self.steps)))
-        self.store.finish_session(self.session_id, card.score, card.level, card.to_json())
+        """The scorecard from each step's latest verdict; unanswered steps score 0."""
+        results = []
+        for step in self.framework.steps:
+            state = self.steps.get(step.id)
+            if state is not None and state.text and state.result is None:
+                state.result = self._judge(step.id, state.text)  # answered but never scored (a crash)
+            results.append(state.result if state and state.result else self._judge(step.id, ""))
+        card = build_scorecard(self.case, self.framework, self.judge.name, results)
+        self.store.finish_session(self.session_id, card)
         return card
 
-    def _answer(self, step_ids: set[str]) -> ParsedAnswer:
-        answer = ParsedAnswer(self.framework.id)
-        for step_id in step_ids:
-            state = self.steps.get(step_id)
-            if state and state.text:
-                answer.steps[step_id] = state.text
-        return answer
+    def _judge(self, step_id: str, text: str) -> StepResult:
+        context = JudgeContext(questions=tuple(self.questions))
+        return self.judge.score_step(self.case, self.framework, step_id, text, context)

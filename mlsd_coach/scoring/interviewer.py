@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from mlsd_coach.content.models import CaseStudy, Fact
+from mlsd_coach.content.models import CaseStudy, Fact, Probe
+from mlsd_coach.scoring.scorecard import StepResult
 from mlsd_coach.scoring.text import STOPWORDS, stems
 
 ASSUME = "I'd let you assume that — state your assumption and we'll go with it."
@@ -92,3 +93,14 @@ def _overlap(asked: set[str], pattern: set[str]) -> tuple[float, int]:
         return 0.0, 0
     shared = len(asked & pattern)
     return shared / len(pattern), shared
+
+
+class FactInterviewer:
+    """The offline interviewer: clarifying answers from the case's facts, the case's own
+    follow-up questions as they are written."""
+
+    def answer(self, case: CaseStudy, question: str) -> Reply:
+        return answer_question(case, question)
+
+    def phrase(self, probe: Probe, result: StepResult) -> Probe:
+        return probe

@@ -1,0 +1,126 @@
+"""The scorecard: what every judge's verdict becomes, in one typed shape.
+
+These frozen models are the only representation of a score. They are built complete (levels
+and signal titles included) by `scoring.aggregate`, printed by `mlsd score --json` as
+`model_dump(mode="json")`, saved to and read back from the history as the same JSON, and
+consumed as models by the views, the reports and the progress analytics.
+
+Scores are rounded when a result is built (items to 3 decimals, steps, signals and the whole
+to 1), so what is printed, stored and read back is the same number.
+
+The `--json` keys fixed in DESIGN.md (`case`, `framework`, `scorer`, `overall.score|level`,
+`steps[].id|title|score|level|items[]`, `items[].id|score|met|evidence|feedback`, `warnings`)
+are fields here; `schema_version` says which version of this shape a document is and only
+grows when keys are added. Reading ignores unknown keys, so older history rows still load.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, computed_field, field_validator
+
+SCHEMA_VERSION = 1
+MET = 0.6  # an item scoring at least this is "met"
+TO_ADD = 3  # how many missed items a step suggests adding
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+
+def open_credit(item: ItemResult) -> float:
+    """How much an item could still add: its weight times the credit it has not earned."""
+    return item.weight * (1 - item.score)
+
+
+class ItemResult(_Frozen):
+    id: str
+    title: str
+    score: float  # 0-1
+    evidence: tuple[str, ...] = ()
+    feedback: str = ""
+    weight: float = 1.0
+    signal: str = ""
+    why: str = ""
+    generic: bool = False
+    depth_missing: bool = False
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented use on a property
+    @property
+    def met(self) -> bool:
+        return self.score >= MET
+
+
+class MistakeResult(_Frozen):
+    id: str
+    title: str
+    penalty: float  # share of the step's score removed
+    evidence: tuple[str, ...] = ()
+    explanation: str = ""
+
+
+class StepResult(_Frozen):
+    id: str
+    title: str
+    score: float  # 0-100
+    level: str
+    answered: bool
+    judge: str = "offline"  # the judge whose verdict this is (after any fallback)
+    items: tuple[ItemResult, ...] = ()
+    mistakes: tuple[MistakeResult, ...] = ()
+    notes: tuple[str, ...] = ()  # remarks about this step, shown with the warnings
+    flagged: tuple[str, ...] = ()  # sentences that address the grader; they disqualify the answer
+
+    def open_items(self, count: int = TO_ADD) -> list[ItemResult]:
+        """The missed items that would raise this step's score most."""
+        missed = [item for item in self.items if not item.met]
+        missed.sort(key=open_credit, reverse=True)
+        return missed[:count]
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def to_add(self) -> list[str]:
+        return [item.feedback for item in self.open_items()]
+
+
+class Rating(_Frozen):
+    """A score with its level: the whole answer's, or one signal's."""
+
+    score: float
+    level: str
+    title: str = ""
+
+
+class Scorecard(_Frozen):
+    schema_version: int = SCHEMA_VERSION
+    case: str
+    framework: str  # the framework's short name, e.g. "7-step"
+    scorer: str
+    overall: Rating
+    steps: tuple[StepResult, ...]
+    signals: dict[str, Rating] = {}
+    flagged: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @field_validator("signals", mode="before")
+    @classmethod
+    def _legacy_signal_titles(cls, signals: object) -> object:
+        """History rows written before signal titles were stored carry only the id."""
+        if not isinstance(signals, dict):
+            return signals
+        return {
+            signal_id: {**rating, "title": signal_id.replace("-", " ").capitalize()}
+            if isinstance(rating, dict) and not rating.get("title")
+            else rating
+            for signal_id, rating in signals.items()
+        }
+
+    @property
+    def score(self) -> float:
+        return self.overall.score
+
+    @property
+    def level(self) -> str:
+        return self.overall.level
+
+    def step(self, step_id: str) -> StepResult:
+        return next(step for step in self.steps if step.id == step_id)

@@ -1,0 +1,41 @@
+"""The vocabulary of what the history stores: event kinds, session modes, mock settings.
+
+The store owns these names because they are its persisted format: a typo in a kind would be an
+event that `--resume` silently drops, so every writer and reader uses these members.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class EventKind(StrEnum):
+    QUESTION = "question"  # a clarifying question the candidate asked
+    FACT_ANSWER = "fact_answer"  # the interviewer's answer to it
+    CLARIFIED = "clarified"  # the candidate is done clarifying
+    HINT = "hint"
+    ANSWER = "answer"  # a step's first answer
+    REVISION = "revision"  # a step's revised answer
+    PROBE = "probe"  # a follow-up question asked
+    PROBE_REPLY = "probe_reply"  # the candidate's reply to it
+    NOTICE = "notice"  # something the tool told the user (a fallback, …)
+    TIMEOUT = "timeout"  # a timed mock step ran out of time
+
+
+ANSWER_KINDS = (EventKind.ANSWER, EventKind.REVISION, EventKind.PROBE_REPLY)
+
+
+class Mode(StrEnum):
+    PRACTICE = "practice"
+    MOCK = "mock"
+
+
+class MockSettings(BaseModel):
+    """How a mock round was run; practice sessions store the defaults."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    minutes: int | None = None
+    timed: bool = False
