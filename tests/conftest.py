@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,12 +15,46 @@ from mlsd_coach.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="mlsd-session-home-"))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Content loaded while test modules are collected is cached here, never in the user's
+    real data directory."""
+    os.environ["MLSD_HOME"] = str(_SESSION_HOME)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_SESSION_HOME, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def validated_builtin_content() -> Path:
+    """The built-in content validated once from its YAML (an invalid built-in file fails here)
+    and the cache that leaves, which every test's home starts with: a subprocess then need not
+    validate the built-ins again. Tests of the cache itself empty or corrupt it."""
+    from mlsd_coach.content import case_cache, registry
+
+    home = _SESSION_HOME / "validated"
+    previous = os.environ["MLSD_HOME"]
+    os.environ["MLSD_HOME"] = str(home)
+    try:
+        case_cache.forget_in_memory()
+        registry.load_library()
+        registry.load_glossary()
+    finally:
+        os.environ["MLSD_HOME"] = previous
+    return home / "cache" / case_cache.CACHE_SUBDIR
 
 
 @pytest.fixture(autouse=True)
-def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own state directory and a plain, fixed-width terminal."""
+def private_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch, validated_builtin_content: Path
+) -> Path:
+    """Every test gets its own state directory (holding the built-in content's cache) and a
+    plain, fixed-width terminal."""
     home = tmp_path_factory.mktemp("mlsd-home")
+    shutil.copytree(validated_builtin_content, home / "cache" / validated_builtin_content.name)
     monkeypatch.setenv("MLSD_HOME", str(home))
     monkeypatch.delenv("MLSD_CASES_DIR", raising=False)
     monkeypatch.delenv("MLSD_DEBUG", raising=False)

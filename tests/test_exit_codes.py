@@ -41,6 +41,7 @@ def test_help_and_version_exit_0(mlsd):
     assert version.exit_code == 0 and version.stdout.startswith("mlsd ")
 
 
+@pytest.mark.slow  # runs a long command until it is interrupted (3 s)
 def test_ctrl_c_in_a_long_command_prints_interrupted_and_exits_130(private_home):
     proc = subprocess.Popen(
         [sys.executable, "-m", "mlsd_coach", "pipeline", "run", "--json"],

@@ -140,6 +140,7 @@ def test_hostile_case_files_in_a_cases_dir_skip_only_themselves(tmp_path):
     assert "unknown case 'no-such-case'" in unknown.stderr
 
 
+@pytest.mark.slow  # the worst-case time bound, measured in full (3 s each)
 @pytest.mark.parametrize("framework", ["7", "4"])
 def test_the_largest_rubric_against_a_giant_sentence_is_scored(tmp_path, framework):
     """The biggest rubric a case may have, every phrase absent from a 1 MB sentence made of

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 
+import pytest
 from pty_helpers import SUBMIT, exit_status, expect_in_order, spawn
 
 from mlsd_coach.content.registry import load_library
@@ -25,6 +26,7 @@ def reply_to_probes_until(child, marker: str) -> int:
     return asked
 
 
+@pytest.mark.slow  # waits out a step's real time (14 s)
 def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
     monkeypatch.setitem(os.environ, "MLSD_CLOCK_RATE", "6")
     child = spawn(private_home, "mock", "--timed", "--minutes", "10", "--case", "feed-ranking", timeout=40)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import signal
 
+import pytest
 from pty_helpers import answer, answer_step_without_revising, exit_status, expect_in_order, spawn
 
 from conftest import DATA
@@ -16,6 +17,7 @@ SEVEN = load_frameworks()["seven-step"]
 STRONG = parse_answer((DATA / "answers" / "feed-ranking" / "strong.md").read_text(), SEVEN)
 
 
+@pytest.mark.slow  # all seven steps through a real terminal (6 s)
 def test_a_full_practice_run_in_a_terminal(private_home, mlsd):
     child = spawn(private_home, "practice", "feed-ranking")
     child.expect("Clarifying question")
@@ -46,6 +48,7 @@ def test_a_full_practice_run_in_a_terminal(private_home, mlsd):
     assert history["practise_next"]["case_id"]
 
 
+@pytest.mark.slow  # two real sessions and a kill -9 (3 s)
 def test_answers_survive_kill_9_and_resume_continues(private_home):
     child = spawn(private_home, "practice", "feed-ranking")
     child.expect("Clarifying question")

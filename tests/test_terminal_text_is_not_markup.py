@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from fake_openai import completion
 from pty_helpers import SUBMIT, exit_status, expect_in_order, spawn
 
@@ -41,6 +42,7 @@ def test_practice_prints_a_user_case_with_markup_and_escapes_as_text(private_hom
     assert "pwned" in seen and "\x1b]0;pwned" not in seen and "MarkupError" not in seen
 
 
+@pytest.mark.slow  # a whole mock round in a real terminal (4 s)
 def test_a_mock_answer_with_brackets_reaches_the_verdict(private_home):
     answer = (
         "We read features from the offline store [/features/v2] at impression time, because "
@@ -58,6 +60,7 @@ def test_a_mock_answer_with_brackets_reaches_the_verdict(private_home):
     assert exit_status(child) == 0
 
 
+@pytest.mark.slow  # a real terminal and an LLM server (3 s)
 def test_llm_interviewer_text_with_markup_is_printed_as_text(private_home, fake_openai):
     fake_openai.default = lambda request: completion(
         "[/bold] The budget is 150 ms \x1b]0;pwned\x07 end to end."

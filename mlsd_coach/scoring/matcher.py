@@ -9,7 +9,7 @@ them, so "position bias" also finds "position-dependent bias".
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from mlsd_coach.content.models import Concept, Glossary
@@ -25,8 +25,20 @@ class CompiledConcept:
     patterns: tuple[Pattern, ...]
 
 
+Phrases = tuple[str, ...]
+CompiledTable = dict[Phrases, tuple[Pattern, ...]]
+# What every compiler built in this process compiled, per glossary: scoring in a loop (a
+# practice session, a test suite) compiles each concept once.
+_compiled_by_glossary: dict[tuple[Phrases, ...], CompiledTable] = {}
+
+
 class ConceptCompiler:
-    def __init__(self, glossary: Glossary) -> None:
+    """Compiles concepts against one glossary. `known` (from `table()` of an earlier compiler
+    with the same glossary, e.g. read from a cache) skips compiling what it holds."""
+
+    def __init__(
+        self, glossary: Glossary, known: Mapping[Phrases, tuple[Pattern, ...]] | None = None
+    ) -> None:
         self._groups: list[list[Pattern]] = []
         self._group_of: dict[Pattern, int] = {}
         for terms in glossary.groups:
@@ -34,23 +46,30 @@ class ConceptCompiler:
             for pattern in patterns:
                 self._group_of.setdefault(pattern, len(self._groups))
             self._groups.append(patterns)
-        self._cache: dict[tuple[str, ...], CompiledConcept] = {}
+        self._table = _compiled_by_glossary.setdefault(glossary_key(glossary), {})
+        self._table.update(known or {})
 
     def compile(self, concept: Concept) -> CompiledConcept:
         key = tuple(concept.phrases())
-        compiled = self._cache.get(key)
-        if compiled is None:
-            patterns: dict[Pattern, None] = {}
-            for phrase in concept.phrases():
-                base = stems(phrase)
-                if not base or all(token in STOPWORDS for token in base):
-                    continue
-                patterns[base] = None
-                for variant in self._variants(base):
-                    patterns[variant] = None
-            compiled = CompiledConcept(concept.name, tuple(patterns))
-            self._cache[key] = compiled
-        return compiled
+        patterns = self._table.get(key)
+        if patterns is None:
+            patterns = self._table[key] = self._patterns(key)
+        return CompiledConcept(concept.name, patterns)
+
+    def table(self) -> CompiledTable:
+        """Every concept compiled so far against this glossary: its phrases -> its patterns."""
+        return dict(self._table)
+
+    def _patterns(self, phrases: Phrases) -> tuple[Pattern, ...]:
+        patterns: dict[Pattern, None] = {}
+        for phrase in phrases:
+            base = stems(phrase)
+            if not base or all(token in STOPWORDS for token in base):
+                continue
+            patterns[base] = None
+            for variant in self._variants(base):
+                patterns[variant] = None
+        return tuple(patterns)
 
     def _variants(self, pattern: Pattern) -> Iterable[Pattern]:
         """Replace the first glossary term found inside `pattern` by each of its equivalents."""
@@ -61,6 +80,11 @@ class ConceptCompiler:
                     for other in self._groups[group]:
                         yield pattern[:start] + other + pattern[start + length :]
                     return
+
+
+def glossary_key(glossary: Glossary) -> tuple[Phrases, ...]:
+    """What the compiled patterns depend on besides the phrases: the glossary's term groups."""
+    return tuple(tuple(terms) for terms in glossary.groups)
 
 
 class SentenceIndex:
