@@ -39,6 +39,7 @@ def test_four_step_json(mlsd):
     result = mlsd(
         "score", "fraud-detection", str(DATA / "answers" / "fraud-detection" / "mid.md"), "-f", "4", "--json"
     )
+    assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["framework"] == "4-step"
     assert [s["id"] for s in data["steps"]] == ["scope", "architecture", "modeling", "scaling"]

@@ -51,6 +51,20 @@ def test_history_lists_sessions_trends_misses_and_a_suggestion(private_home, mls
     assert data["practise_next"]["reason"] == "you have not tried it yet"
 
 
+def test_a_four_step_user_is_pointed_at_a_four_step_step(private_home, mlsd):
+    four = LIBRARY.frameworks["four-step"]
+    answer = parse_answer((DATA / "answers" / "feed-ranking" / "strong.md").read_text(), four, SEVEN)
+    with HistoryStore(private_home / "history.sqlite3") as store:
+        session = InterviewSession.start(store, LIBRARY.case("feed-ranking"), four, SCORER, NoticeBuffer())
+        session.done_clarifying()
+        for step in four.steps:
+            session.submit(step, answer.text(step.id))
+        session.finish()
+    suggestion = json.loads(mlsd("history", "--json").stdout)["practise_next"]
+    assert suggestion["reason"] == "you have not tried it yet"
+    assert (suggestion["step_id"], suggestion["step_title"]) == ("scope", four.steps[0].title)
+
+
 def test_practise_next_points_at_the_step_worth_most(private_home, mlsd):
     practise(private_home, "feed-ranking", "weak")
     suggestion = json.loads(mlsd("history", "--json").stdout)["practise_next"]

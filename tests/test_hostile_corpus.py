@@ -25,6 +25,7 @@ TIMEOUT_SECONDS = 30
 MEMORY_LIMIT_BYTES = 1024**3
 BUILTIN = {"ad-click-prediction", "feed-ranking", "fraud-detection", "search-ranking"}
 MAX_STDERR_LINES = 60  # 50 problems, a summary line and the verdict
+MAX_PROBLEM_LINES = 51  # of one file: 50 problems and how many more there are
 
 
 @dataclass(frozen=True)
@@ -92,28 +93,57 @@ def assert_clean_failure(proc: subprocess.CompletedProcess[str]) -> None:
     assert len(proc.stderr.splitlines()) <= MAX_STDERR_LINES, proc.stderr[-2000:]
 
 
-def command_for(path: Path) -> list[str]:
-    if path.suffix == ".md":
-        return ["score", "feed-ranking", str(path), "--json", "--scorer", "offline"]
-    return ["cases", "validate", str(path)]
+def score_command(path: Path) -> list[str]:
+    return ["score", "feed-ranking", str(path), "--json", "--scorer", "offline"]
 
 
 def test_every_corpus_file_has_an_expectation():
     assert {p.name for p in BAD.iterdir() if p.is_file()} == set(CORPUS)
 
 
-@pytest.mark.parametrize("name", sorted(CORPUS))
-def test_hostile_file_is_rejected_in_one_line_or_handled(name):
+CONTENT_FILES = sorted(name for name in CORPUS if name.endswith(".yaml"))
+# The worst-case answers: the time bound each is under is checked in full by the slow set.
+WORST_CASE_ANSWERS = {"depth-check-quadratic.md", "giant-sentence.md"}
+ANSWER_FILES = [
+    pytest.param(name, marks=pytest.mark.slow) if name in WORST_CASE_ANSWERS else name
+    for name in sorted(CORPUS)
+    if name.endswith(".md")
+]
+
+
+def test_hostile_content_files_are_each_rejected_in_one_line_or_accepted():
+    """Every content file in one `cases validate` run (one process, not eleven): each invalid
+    file is named with its problem, each valid one is `ok`, and nothing else goes wrong."""
+    paths = [BAD / name for name in CONTENT_FILES]
+    proc = run_limited("cases", "validate", *map(str, paths))
+    invalid = [name for name in CONTENT_FILES if CORPUS[name].exit_code]
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert "unexpected" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr[-2000:]
+    assert proc.stderr.splitlines()[-1].endswith(
+        f"{len(invalid)} of {len(paths)} file(s) invalid; fix the lines above and validate again"
+    )
+    for path in paths:
+        expected = CORPUS[path.name]
+        named = [line for line in proc.stderr.splitlines() if line.startswith(f"{path}:")]
+        assert len(named) <= MAX_PROBLEM_LINES, (path.name, named[-3:])
+        if expected.exit_code:
+            assert any(expected.message in line for line in named), (path.name, proc.stderr[-2000:])
+        else:
+            assert f"ok: {path} (" in proc.stdout and not named, (path.name, proc.stderr[-2000:])
+
+
+@pytest.mark.parametrize("name", ANSWER_FILES)
+def test_hostile_answer_file_is_rejected_in_one_line_or_scored(name):
     path = BAD / name
     expected = CORPUS[name]
-    proc = run_limited(*command_for(path))
+    proc = run_limited(*score_command(path))
     assert proc.returncode == expected.exit_code, proc.stderr[-2000:]
     assert_clean_failure(proc)
     if expected.message:
         assert any(
             line.find(str(path)) >= 0 and expected.message in line for line in proc.stderr.splitlines()
         ), proc.stderr[-2000:]
-    if path.suffix == ".md" and expected.exit_code == 0:
+    if expected.exit_code == 0:
         card = json.loads(proc.stdout)
         assert len(card["warnings"]) <= 15, card["warnings"][:20]
         assert "\x1b" not in proc.stdout

@@ -12,10 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from clocks import ManualClock
 from test_practice_flow import STRONG, ScriptedUI
 
 from conftest import DATA
-from mlsd_coach.coach.clock import ManualClock
 from mlsd_coach.coach.flow import run_practice
 from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.content.models import CaseStudy, Framework

@@ -6,10 +6,10 @@ import random
 from dataclasses import dataclass, field
 
 import pytest
+from clocks import ManualClock
 
 from conftest import DATA
 from mlsd_coach.answers import parse_answer
-from mlsd_coach.coach.clock import ManualClock
 from mlsd_coach.coach.mock import least_practised_case, run_mock
 from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.coach.timing import StepTimer, check_minutes, step_budgets

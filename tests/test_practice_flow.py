@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import pytest
+from clocks import ManualClock
+
 from conftest import DATA
 from mlsd_coach.answers import parse_answer
-from mlsd_coach.coach.clock import ManualClock
 from mlsd_coach.coach.flow import run_practice
 from mlsd_coach.coach.probes import select_probes
 from mlsd_coach.coach.session import InterviewSession
@@ -106,10 +108,8 @@ def test_every_answer_is_in_the_store_before_it_is_scored(tmp_path, monkeypatch)
             raise RuntimeError("scorer crashed")
 
         monkeypatch.setattr(session, "score_step", crash)
-        try:
+        with pytest.raises(RuntimeError, match="scorer crashed"):
             session.submit(SEVEN.step("data"), "My data answer.")
-        except RuntimeError:
-            pass
         assert [e.text for e in store.events(session.session_id)] == ["My data answer."]
 
 
@@ -142,6 +142,7 @@ def test_probes_target_only_missed_items(tmp_path):
         result = session.submit(step, STRONG.text("requirements"))
     met = {item.id for item in result.items if item.met}
     probes = select_probes(CASE, step, result, count=5)
+    assert met, "the strong answer covers something, so some probes are excluded"
     for probe in probes:
         assert not set(probe.targets) & met
     empty = score_answer(session.judge, CASE, SEVEN, parse_answer("## Requirements\nNo idea.", SEVEN)).step(

@@ -10,7 +10,8 @@ import pytest
 
 from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.content.registry import load_glossary, load_library
-from mlsd_coach.render.report import format_duration, format_timestamp, render_report
+from mlsd_coach.render.env import format_duration, format_timestamp
+from mlsd_coach.render.report import render_report
 from mlsd_coach.render.session import build_report as build_session_report
 from mlsd_coach.scoring.judge import NoticeBuffer
 from mlsd_coach.scoring.offline import OfflineJudge

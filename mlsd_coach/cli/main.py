@@ -61,7 +61,7 @@ def root(
 try:  # Typer 0.28 runs on a Click of its own, vendored as typer._click
     from typer._click.exceptions import ClickException, UsageError
 except ImportError:  # older Typer runs on Click itself
-    from click.exceptions import ClickException, UsageError  # type: ignore[no-redef]
+    from click.exceptions import ClickException, UsageError  # type: ignore[no-redef,import-not-found,unused-ignore]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,5 +1,5 @@
 """Time for the coach, behind an interface so tests can run a 45-minute interview in
-milliseconds."""
+milliseconds (their manual clock is in tests/clocks.py)."""
 
 from __future__ import annotations
 
@@ -50,16 +50,3 @@ def interview_clock() -> Clock:
             f"MLSD_CLOCK_RATE must be a number above 0 and at most {MAX_RATE:g} (got '{raw}')"
         )
     return ScaledClock(rate)
-
-
-class ManualClock:
-    """A clock that moves only when told to."""
-
-    def __init__(self, start: float = 0.0) -> None:
-        self.time = start
-
-    def now(self) -> float:
-        return self.time
-
-    def advance(self, seconds: float) -> None:
-        self.time += seconds

@@ -299,9 +299,6 @@ class CaseStudy(Strict):
     blueprint: Blueprint
     references: list[Reference] = Field(min_length=2)
 
-    def items_for(self, step: str) -> list[CaseRubricItem]:
-        return [item for item in self.rubric if item.step == step]
-
     @model_validator(mode="after")
     def _consistent(self) -> CaseStudy:
         _unique([f.id for f in self.facts], "fact", "facts")

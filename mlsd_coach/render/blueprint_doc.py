@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from mlsd_coach.content.models import TRACKS, CaseStudy, Framework, FrameworkStep, Funnel
-from mlsd_coach.render.report import environment
+from mlsd_coach.render.env import environment
 
 TEMPLATES = {"md": "blueprint.md.j2", "html": "blueprint.html.j2"}
 _SVG_ELEMENT = re.compile(r"<svg[\s>]", re.IGNORECASE)
