@@ -8,6 +8,7 @@ import subprocess
 from mlsd_coach.blueprint.graph import TRACK_TITLES, node_id, node_lines
 from mlsd_coach.content.models import TRACKS, Blueprint, Component, Track
 from mlsd_coach.errors import BadInputError, MlsdError
+from mlsd_coach.prose import fold
 
 _SHAPES = {
     "stage": "box",
@@ -87,4 +88,4 @@ def _quote(text: str) -> str:
 
 
 def _escape(text: str) -> str:
-    return " ".join(text.split()).replace("\\", "\\\\").replace('"', '\\"')
+    return fold(text).replace("\\", "\\\\").replace('"', '\\"')

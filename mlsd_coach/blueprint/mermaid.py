@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mlsd_coach.blueprint.graph import TRACK_TITLES, node_id, node_lines
 from mlsd_coach.content.models import TRACKS, Blueprint, Component
+from mlsd_coach.prose import fold
 
 _SHAPES = {
     "stage": ('["', '"]'),
@@ -44,7 +45,7 @@ def _node(component: Component) -> str:
 def _text(text: str) -> str:
     """Text safe inside a quoted Mermaid label or an edge label."""
     return (
-        " ".join(text.split())
+        fold(text)
         .replace("&", "#amp;")
         .replace('"', "#quot;")
         .replace("|", "#124;")

@@ -14,6 +14,7 @@ from rich.text import Text
 from mlsd_coach.blueprint.graph import funnel_text
 from mlsd_coach.cli.output import as_text, plain, safe
 from mlsd_coach.content.models import TRACKS, CaseStudy, Component, Framework
+from mlsd_coach.prose import fold
 
 _STAGE_COLOURS = ("cyan", "magenta", "green", "yellow", "blue", "red")
 BAR_WIDTH = 60
@@ -22,7 +23,7 @@ BAR_WIDTH = 60
 def render_blueprint(out: Console, case: CaseStudy, framework: Framework) -> None:
     blueprint = case.blueprint
     out.print(f"[bold]{safe(blueprint.title)}[/bold]  [dim]{safe(case.id)}[/dim]")
-    out.print(as_text(" ".join(blueprint.summary.split()) + "\n"))
+    out.print(as_text(fold(blueprint.summary) + "\n"))
     stages = blueprint.online_stages()
     out.print(_funnel(stages))
     out.print(_budget(stages, blueprint.latency_budget_ms, case.latency_budget_ms))
@@ -67,7 +68,7 @@ def _budget(stages: list[Component], budget: float, case_budget: float) -> Text:
 
 
 def _clip_words(text: str, limit: int) -> str:
-    words = " ".join(text.split())
+    words = fold(text)
     if len(words) <= limit:
         return words
     return words[:limit].rsplit(" ", 1)[0] + "…"
@@ -107,7 +108,7 @@ def _components(case: CaseStudy, framework: Framework) -> Table:
     table.add_column("the trade-off you will be asked about", ratio=5)
     for component in case.blueprint.flow_order():
         step = framework.step_for_seven(component.step)
-        trade_off = as_text(" ".join(component.trade_off.split()))
+        trade_off = as_text(fold(component.trade_off))
         if component.implementation:
             trade_off.append(plain(f"\nrunnable example: {component.implementation}"), style="dim")
         table.add_row(as_text(component.name), as_text(f"{step.number}. {step.title}"), trade_off)

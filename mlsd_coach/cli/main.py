@@ -12,6 +12,7 @@ from mlsd_coach import __version__
 from mlsd_coach.cli import blueprint, cases, config, history, mock, pipeline, practice, report, score
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import ExitCode, MlsdError
+from mlsd_coach.prose import fold
 
 app = typer.Typer(
     name="mlsd",
@@ -110,7 +111,7 @@ def _usage_hint(err: Any) -> str:
     context = err.ctx
     if context is None:
         return "see `mlsd --help`"
-    usage = " ".join(context.get_usage().split())
+    usage = fold(context.get_usage())
     usage = usage[len("Usage: ") :] if usage.startswith("Usage: ") else usage
     return f"usage: {usage} (see `{context.command_path} --help`)"
 
@@ -118,7 +119,7 @@ def _usage_hint(err: Any) -> str:
 def _fail(message: str, code: int, err: BaseException, usage: str = "") -> None:
     from mlsd_coach.cli.output import print_error, print_notes
 
-    print_error(" ".join(message.split()) if usage else message)
+    print_error(fold(message) if usage else message)
     if usage:
         sys.stderr.write(f"{usage}\n")
     print_notes(err)

@@ -12,8 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from mlsd_coach.cli.output import as_text, plain, safe
+from mlsd_coach.prose import clip
 from mlsd_coach.scoring.scorecard import ItemResult, Scorecard, StepResult
-from mlsd_coach.scoring.text import clip
 
 SHORT = 160  # characters of a quote in a table cell
 

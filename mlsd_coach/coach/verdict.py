@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from mlsd_coach.coach.study import study_next
 from mlsd_coach.content.models import Framework
+from mlsd_coach.prose import clip, fold
 from mlsd_coach.scoring.scorecard import ItemResult, Scorecard
-from mlsd_coach.scoring.text import clip, fold
 
 OVERRUN = 1.25
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from mlsd_coach.errors import MlsdError
 from mlsd_coach.llm.config import LOCAL_SERVER_KEY, LlmSettings, redact
+from mlsd_coach.prose import fold
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -270,7 +271,7 @@ class LlmClient:
 
     def _clean(self, text: str) -> str:
         """Server text for a message: secrets removed first, then one line, then shortened."""
-        return " ".join(redact(text, self.settings).split())[:MAX_ERROR_CHARS]
+        return fold(redact(text, self.settings))[:MAX_ERROR_CHARS]
 
 
 class _SchemaRefused(Exception):

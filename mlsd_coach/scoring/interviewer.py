@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlsd_coach.content.models import CaseStudy, Fact, Probe
+from mlsd_coach.prose import fold
 from mlsd_coach.scoring.scorecard import StepResult
 from mlsd_coach.scoring.text import STOPWORDS, stems
 
@@ -83,7 +84,7 @@ def answer_question(case: CaseStudy, question: str) -> Reply:
     facts = tuple(fact for _, fact in scored[:MAX_FACTS])
     if not facts:
         return Reply(ASSUME, ())
-    return Reply(" ".join(" ".join(fact.answer.split()) for fact in facts), facts)
+    return Reply(" ".join(fold(fact.answer) for fact in facts), facts)
 
 
 def _overlap(asked: set[str], pattern: set[str]) -> tuple[float, int]:

@@ -23,12 +23,13 @@ from pydantic import BaseModel
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, RubricItem
 from mlsd_coach.content.rubric import step_items, step_model_answer
 from mlsd_coach.llm.client import LlmClient, LlmServerFailure, LlmUnavailable
+from mlsd_coach.prose import fold
 from mlsd_coach.scoring.aggregate import step_result
 from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices
 from mlsd_coach.scoring.llm_interviewer import LlmInterviewer
 from mlsd_coach.scoring.offline import OfflineJudge, flagged_sentences, no_credit
 from mlsd_coach.scoring.scorecard import ItemResult, StepResult
-from mlsd_coach.scoring.text import fold, split_sentences
+from mlsd_coach.scoring.text import split_sentences
 
 CREDIT = {"met": 1.0, "partial": 0.5, "missed": 0.0}
 DIVERGENCE = 25.0
@@ -163,8 +164,8 @@ def build_messages(
 
 
 def verified(quote: str, answer: str) -> bool:
-    quote = " ".join(quote.strip().strip("\"'“”‘’").rstrip("…").split())
-    return len(quote) >= MIN_QUOTE_CHARS and quote in " ".join(answer.split())
+    quote = fold(quote.strip().strip("\"'“”‘’").rstrip("…"))
+    return len(quote) >= MIN_QUOTE_CHARS and quote in fold(answer)
 
 
 def _item_result(item: RubricItem, verdict: ItemVerdict | None, answer: str, generic: bool) -> ItemResult:

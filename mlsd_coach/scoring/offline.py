@@ -21,13 +21,14 @@ from functools import cache
 
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Glossary, Mistake, RubricItem
 from mlsd_coach.content.rubric import step_items
+from mlsd_coach.prose import clip, fold
 from mlsd_coach.scoring.aggregate import OFFLINE, step_result, unanswered_step
 from mlsd_coach.scoring.guard import grader_directed
 from mlsd_coach.scoring.interviewer import FactInterviewer
 from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices, ignore_notices
 from mlsd_coach.scoring.matcher import ConceptCompiler, SentenceIndex
 from mlsd_coach.scoring.scorecard import MET, ItemResult, MistakeResult, StepResult
-from mlsd_coach.scoring.text import STOPWORDS, Sentence, clip, fold, split_sentences, tokens
+from mlsd_coach.scoring.text import STOPWORDS, Sentence, split_sentences, tokens
 
 SHARED_BY = 3.0  # a sentence evidencing more items than this shares its credit among them
 NO_DEPTH_CAP = 0.5

@@ -81,17 +81,6 @@ _MARKUP = re.compile(r"(\*\*|__|`+|~~|^#+\s*|^>\s*)", re.M)
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
-def fold(text: str) -> str:
-    """`text` with every run of white space folded to one space."""
-    return " ".join(text.split())
-
-
-def clip(text: str, limit: int = 240) -> str:
-    """`text` folded and cut at `limit` characters, with an ellipsis when cut."""
-    text = fold(text)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences of a Markdown answer: each bullet is its own unit, paragraphs are split at
     sentence ends; fenced code blocks (their content included) and table rules are dropped,
