@@ -12,6 +12,7 @@ and peak memory <= 300 MB.
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import statistics
 import subprocess
@@ -21,12 +22,18 @@ import time
 from pathlib import Path
 
 from mlsd_coach.answers import MAX_ANSWER_BYTES, parse_answer
-from mlsd_coach.content.registry import load_glossary, load_library
-from mlsd_coach.scoring.offline import OfflineScorer
+from mlsd_coach.content.registry import load_library
+from mlsd_coach.scoring.judge import score
+from mlsd_coach.scoring.registry import make_judge
 
 WORDS = 1500
 WORST_WALL_SECONDS = 5.0
 WORST_PEAK_MB = 300
+
+
+def private_home(directory: str) -> dict[str, str]:
+    """The environment with mlsd's state (and so its content cache) in `directory`."""
+    return {**os.environ, "MLSD_HOME": directory}
 
 
 def answer_of(case, framework, words: int) -> str:
@@ -69,16 +76,16 @@ def worst_case(case, framework, case_id: str) -> None:
     text = worst_case_answer(case, framework)
     size = len(text.encode("utf-8"))
     assert size <= MAX_ANSWER_BYTES, size
-    scorer = OfflineScorer(load_glossary())
+    judge = make_judge("offline")
     start = time.perf_counter()
-    scorer.score(case, framework, parse_answer(text, framework))
+    score(judge, case, framework, parse_answer(text, framework))
     in_process = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "worst.md"
         path.write_text(text, encoding="utf-8")
         command = [sys.executable, "-m", "mlsd_coach", "score", case_id, str(path), "--scorer", "offline"]
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True)
+        subprocess.run(command, capture_output=True, check=True, env=private_home(tmp))
         wall = time.perf_counter() - start
     # The largest child so far; the worst case is by far the largest.
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -101,12 +108,12 @@ def main() -> None:
     framework = library.frameworks["seven-step"]
     case = library.case(args.case)
     text = answer_of(case, framework, WORDS)
-    scorer = OfflineScorer(load_glossary())
-    scorer.score(case, framework, parse_answer(text, framework))  # compile the rubric once
+    judge = make_judge("offline")
+    score(judge, case, framework, parse_answer(text, framework))  # compile the rubric once
     times = []
     for _ in range(args.runs):
         start = time.perf_counter()
-        scorer.score(case, framework, parse_answer(text, framework))
+        score(judge, case, framework, parse_answer(text, framework))
         times.append(time.perf_counter() - start)
     in_process = statistics.median(times)
 
@@ -114,11 +121,12 @@ def main() -> None:
         path = Path(tmp) / "answer.md"
         path.write_text(text, encoding="utf-8")
         command = [sys.executable, "-m", "mlsd_coach", "score", args.case, str(path), "--scorer", "offline"]
-        subprocess.run(command, capture_output=True, check=True)
+        env = private_home(tmp)
+        subprocess.run(command, capture_output=True, check=True, env=env)  # fills the content cache
         walls = []
         for _ in range(max(5, args.runs // 3)):
             start = time.perf_counter()
-            subprocess.run(command, capture_output=True, check=True)
+            subprocess.run(command, capture_output=True, check=True, env=env)
             walls.append(time.perf_counter() - start)
     wall = statistics.median(walls)
 
