@@ -13,15 +13,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel
 
 from mlsd_coach import paths
 from mlsd_coach.content import case_cache
-from mlsd_coach.content.crossref import check_case
-from mlsd_coach.content.loader import load_case, load_framework, load_model
 from mlsd_coach.content.models import CaseStudy, Framework, Glossary
 from mlsd_coach.content.problems import ContentError, ContentProblem
 from mlsd_coach.content.textfile import os_error_reason
 from mlsd_coach.errors import BadInputError
+
+M = TypeVar("M", bound=BaseModel)
 
 MISSING_CASE_DIR = "case directory does not exist"
 FRAMEWORK_FILES = {"seven-step": "seven-step.yaml", "four-step": "four-step.yaml"}
@@ -79,7 +82,7 @@ def load_frameworks() -> dict[str, Framework]:
     for framework_name, path in framework_paths().items():
         try:
             frameworks[framework_name] = case_cache.cached_model(
-                path, Framework, partial(load_framework, path)
+                path, Framework, partial(read_validated, path, Framework)
             )
         except ContentError as err:
             problems.extend(err.problems)
@@ -88,13 +91,22 @@ def load_frameworks() -> dict[str, Framework]:
     return frameworks
 
 
+def read_validated(path: Path, model: type[M]) -> M:
+    """Parse and validate a content file (ContentError if it is invalid). The YAML reader is
+    imported here: it brings PyYAML, about 20 ms of the start of a command whose content
+    comes from the cache and never needs it."""
+    from mlsd_coach.content.loader import load_model
+
+    return load_model(path, model)
+
+
 def framework_paths() -> dict[str, Path]:
     return {name: paths.rubrics_dir() / filename for name, filename in FRAMEWORK_FILES.items()}
 
 
 def load_glossary() -> Glossary:
     path = paths.rubrics_dir() / "glossary.yaml"
-    return case_cache.cached_model(path, Glossary, partial(load_model, path, Glossary))
+    return case_cache.cached_model(path, Glossary, partial(read_validated, path, Glossary))
 
 
 def case_files(directory: Path) -> list[Path]:
@@ -182,7 +194,9 @@ def load_checked_case(
     is what the cache entry is keyed on."""
 
     def checked() -> CaseStudy:
-        case = load_case(path)
+        from mlsd_coach.content.crossref import check_case  # see read_validated
+
+        case = read_validated(path, CaseStudy)
         problems = check_case(path, case, frameworks)
         if problems:
             raise ContentError(problems)
