@@ -39,3 +39,11 @@ def test_fast_commands_import_no_heavy_module(args):
     assert proc.returncode == 0, proc.stderr
     marker = proc.stderr.rsplit("MODULES=", 1)[-1]
     assert json.loads(marker) == []
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["score", "--help"], ["practice", "--help"]])
+def test_help_and_version_do_not_even_import_pydantic(args):
+    code = PROBE.format(heavy=["pydantic", *HEAVY], args=args)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stderr.rsplit("MODULES=", 1)[-1]) == []

@@ -63,7 +63,7 @@ class LocatedError(ValueError):
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 def _unique(ids: list[str], what: str, key: str) -> None:

@@ -13,9 +13,12 @@ from __future__ import annotations
 from functools import cache
 from importlib import import_module
 from importlib.metadata import EntryPoint, entry_points
+from typing import TYPE_CHECKING
 
 from mlsd_coach.errors import BadInputError
-from mlsd_coach.scoring.judge import Judge, JudgeFactory, Notices, ignore_notices
+
+if TYPE_CHECKING:  # the judges' types bring pydantic, which `mlsd --help` must not import
+    from mlsd_coach.scoring.judge import Judge, JudgeFactory, Notices
 
 GROUP = "mlsd.judges"
 BUILT_IN = {
@@ -41,12 +44,16 @@ def judge_names() -> list[str]:
     return [*BUILT_IN, *others]
 
 
-def make_judge(name: str, notices: Notices = ignore_notices) -> Judge:
+def make_judge(name: str, notices: Notices | None = None) -> Judge:
     name = name.strip().lower()
     factory = _registered.get(name) or _built_in(name) or _plugin(name)
     if factory is None:
         raise BadInputError(f"unknown scorer '{name}'; use one of: {', '.join(judge_names())}")
-    return factory(notices)
+    return factory(notices if notices is not None else _ignore)
+
+
+def _ignore(notice: str) -> None:
+    """Where notices go when the caller has nowhere to show them."""
 
 
 def _built_in(name: str) -> JudgeFactory | None:
