@@ -9,6 +9,10 @@ from typing import Annotated, Any
 import typer
 
 from mlsd_coach import __version__
+
+# pydantic looks for plugins by reading every installed package's metadata the first time a
+# model is built (~40 ms of each command that loads content); mlsd uses none.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
 from mlsd_coach.cli import blueprint, cases, config, history, mock, pipeline, practice, report, score
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import ExitCode, MlsdError
