@@ -87,12 +87,12 @@ def test_usage_errors_exit_2(mlsd):
 
 
 def test_unexpected_failure_is_one_line_exit_1(mlsd, monkeypatch):
-    import mlsd_coach.content.registry as registry
+    import mlsd_coach.content.catalog as catalog
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(registry, "load_library", explode)
+    monkeypatch.setattr(catalog, "load_catalog", explode)
     result = mlsd("cases", "list")
     assert result.exit_code == 1
     assert "Traceback" not in result.stderr
@@ -102,12 +102,12 @@ def test_unexpected_failure_is_one_line_exit_1(mlsd, monkeypatch):
 
 
 def test_debug_variable_shows_the_traceback(mlsd, monkeypatch):
-    import mlsd_coach.content.registry as registry
+    import mlsd_coach.content.catalog as catalog
 
     def explode(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(registry, "load_library", explode)
+    monkeypatch.setattr(catalog, "load_catalog", explode)
     monkeypatch.setenv("MLSD_DEBUG", "1")
     with pytest.raises(RuntimeError, match="disk on fire"):
         mlsd("cases", "list")

@@ -5,6 +5,8 @@ The cache is keyed on the path, size and modification time of every content file
 and user), on the mlsd version and on the source of the validating modules: any change to any
 of them re-validates everything. It
 lives in `paths.cache_dir()`; if that cannot be written, the catalog is simply built each time.
+Without user directories a missed cache is filled from the summaries shipped with the package
+(`builtin_catalog`) while they match the built-in content, else by validating every file.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from mlsd_coach import __version__, paths
+from mlsd_coach.content.builtin_catalog import shipped_summaries
 from mlsd_coach.content.case_cache import validity_fingerprint
 
 CATALOG_FILE = "catalog.json"
@@ -44,12 +47,23 @@ def load_catalog(user_dirs: Iterable[Path]) -> Catalog:
     cached = _read(cache_path, key)
     if cached is not None:
         return cached
-    catalog = _build(user_dirs)
+    catalog = _shipped() if not user_dirs else None
+    if catalog is None:
+        catalog = build(user_dirs)
     _write(cache_path, key, catalog)
     return catalog
 
 
-def _build(user_dirs: list[Path]) -> Catalog:
+def _shipped() -> Catalog | None:
+    """The built-in cases' catalog as shipped, when it matches the built-in content."""
+    summaries = shipped_summaries()
+    if summaries is None:
+        return None
+    return Catalog([CaseSummary(**summary) for summary in summaries], [])
+
+
+def build(user_dirs: list[Path]) -> Catalog:
+    """The catalog made by loading and validating every content file."""
     # Imported here: the registry brings pydantic and PyYAML, which a warm catalog never needs.
     from mlsd_coach.content import registry
 
