@@ -56,6 +56,10 @@ class ConceptCompiler:
             patterns = self._table[key] = self._patterns(key)
         return CompiledConcept(concept.name, patterns)
 
+    def compiled_count(self) -> int:
+        """How many concepts are compiled against this glossary (in this process or known)."""
+        return len(self._table)
+
     def table(self) -> CompiledTable:
         """Every concept compiled so far against this glossary: its phrases -> its patterns."""
         return dict(self._table)

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from collections.abc import Callable
+from functools import cache, partial
 
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Glossary, Mistake, RubricItem
 from mlsd_coach.content.rubric import step_items
@@ -26,7 +27,7 @@ from mlsd_coach.scoring.aggregate import OFFLINE, step_result, unanswered_step
 from mlsd_coach.scoring.guard import grader_directed
 from mlsd_coach.scoring.interviewer import FactInterviewer
 from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices, ignore_notices
-from mlsd_coach.scoring.matcher import ConceptCompiler, SentenceIndex
+from mlsd_coach.scoring.matcher import CompiledTable, ConceptCompiler, SentenceIndex
 from mlsd_coach.scoring.scorecard import MET, ItemResult, MistakeResult, StepResult
 from mlsd_coach.scoring.text import STOPWORDS, Sentence, split_sentences, tokens
 
@@ -69,18 +70,32 @@ def describe_flag(sentence: str, reason: str) -> str:
 
 
 def make_judge(notices: Notices = ignore_notices) -> OfflineJudge:
+    """The offline judge, with the concepts compiled in earlier runs and keeping those it
+    compiles for the next (`concept_cache`)."""
     from mlsd_coach.content.registry import load_glossary
+    from mlsd_coach.scoring import concept_cache
 
-    return OfflineJudge(load_glossary())
+    glossary = load_glossary()
+    return OfflineJudge(
+        glossary, known=concept_cache.load(glossary), keep=partial(concept_cache.save, glossary)
+    )
 
 
 class OfflineJudge:
-    """The built-in offline judge: deterministic, no network."""
+    """The built-in offline judge: deterministic, no network. `known` concepts are not
+    compiled again; after a step that compiled new ones, `keep` gets every one compiled."""
 
     name = OFFLINE
 
-    def __init__(self, glossary: Glossary) -> None:
-        self._compiler = ConceptCompiler(glossary)
+    def __init__(
+        self,
+        glossary: Glossary,
+        known: CompiledTable | None = None,
+        keep: Callable[[CompiledTable], None] | None = None,
+    ) -> None:
+        self._compiler = ConceptCompiler(glossary, known)
+        self._keep = keep
+        self._kept = self._compiler.compiled_count()
 
     def interviewer(self) -> Interviewer:
         return FactInterviewer()
@@ -116,15 +131,22 @@ class OfflineJudge:
             for item in items
         ]
         notes += _stuffing_notes(step, usable, results)
+        mistakes = self._mistakes(case, step, index)
+        self._keep_compiled()
         return step_result(
             framework,
             step,
             results,
-            self._mistakes(case, step, index),
+            mistakes,
             judge=self.name,
             notes=notes,
             flagged=[describe_flag(s.text, reason) for s, reason in flagged[:MAX_FLAGS_PER_STEP]],
         )
+
+    def _keep_compiled(self) -> None:
+        if self._keep is not None and self._compiler.compiled_count() > self._kept:
+            self._keep(self._compiler.table())
+            self._kept = self._compiler.compiled_count()
 
     def _concept_hits(self, item: RubricItem, index: SentenceIndex) -> list[list[Sentence]]:
         return [index.sentences_with(self._compiler.compile(concept)) for concept in item.concepts]

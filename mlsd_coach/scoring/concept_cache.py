@@ -1,0 +1,105 @@
+"""Compiled rubric concepts kept between runs, so that scoring need not compile them again.
+
+One file, `paths.cache_dir()/content/concepts.json`, holds every concept compiled so far
+(its phrases -> its patterns), keyed on the mlsd version, the glossary's term groups and the
+source of the modules that decide the patterns (the matcher and the stemmer). An entry with
+another key, or one that cannot be read or does not parse, is ignored (and later replaced);
+it is written atomically, and a cache that cannot be written only makes scoring slower.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from functools import cache
+from pathlib import Path
+
+from mlsd_coach import __version__, paths
+from mlsd_coach.content.case_cache import CACHE_SUBDIR
+from mlsd_coach.content.models import Glossary
+from mlsd_coach.errors import BadInputError
+from mlsd_coach.scoring.matcher import CompiledTable, glossary_key
+
+CACHE_FILE = "concepts.json"
+# The modules whose code decides the patterns a concept compiles to.
+_PATTERN_SOURCES = ("matcher.py", "text.py")
+
+
+def load(glossary: Glossary) -> CompiledTable:
+    """The concepts compiled against `glossary` in earlier runs; empty when there are none
+    usable (no cache, another key, a corrupt file)."""
+    entry = cache_file()
+    if entry is None:
+        return {}
+    try:
+        data = json.loads(entry.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("key") != _key(glossary):
+            return {}
+        return _table(data["table"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def save(glossary: Glossary, table: CompiledTable) -> None:
+    """Keep `table` (every concept compiled against `glossary`) for the next run."""
+    entry = cache_file()
+    if entry is None:
+        return
+    payload = {
+        "key": _key(glossary),
+        "table": [[list(phrases), [list(p) for p in patterns]] for phrases, patterns in table.items()],
+    }
+    temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_text(json.dumps(payload), encoding="utf-8")
+        os.replace(temporary, entry)
+    except (OSError, ValueError):
+        with contextlib.suppress(OSError):
+            temporary.unlink(missing_ok=True)
+
+
+def cache_file() -> Path | None:
+    """Where compiled concepts are kept; None when mlsd's home cannot be used."""
+    try:
+        return paths.cache_dir() / CACHE_SUBDIR / CACHE_FILE
+    except BadInputError:  # an unusable home is reported by the commands that need it
+        return None
+
+
+def _key(glossary: Glossary) -> list[object]:
+    groups = [list(terms) for terms in glossary_key(glossary)]
+    return [__version__, pattern_fingerprint(), groups]
+
+
+@cache
+def pattern_fingerprint() -> str:
+    """A digest of the matcher's and the stemmer's source: editing either drops the cache."""
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for name in _PATTERN_SOURCES:
+        try:
+            digest.update((here / name).read_bytes())
+        except OSError:
+            digest.update(f"{name} unreadable".encode())
+    return digest.hexdigest()
+
+
+def _table(rows: object) -> CompiledTable:
+    """The table stored as `rows`; TypeError unless every phrase and pattern is strings."""
+    if not isinstance(rows, list):
+        raise TypeError("the table is not a list")
+    table: CompiledTable = {}
+    for phrases, patterns in rows:
+        if not isinstance(patterns, list):
+            raise TypeError("patterns are not a list")
+        table[_strings(phrases)] = tuple(_strings(pattern) for pattern in patterns)
+    return table
+
+
+def _strings(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise TypeError("expected a list of strings")
+    return tuple(value)
