@@ -78,7 +78,13 @@ TARGETS = [
 
 
 def environment(home: Path) -> dict[str, str]:
+    """The commands run as an installed mlsd runs: with bytecode. pip compiles a wheel's modules
+    when it installs them, but a checkout's editable install has none, and a shell that sets
+    PYTHONDONTWRITEBYTECODE would recompile every module on every run; the bytecode goes to a
+    folder beside the scratch homes instead of into the checkout."""
     env = {key: value for key, value in os.environ.items() if not key.startswith(("OPENAI_", "MLSD_"))}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = str(home.parent / "bytecode")
     env["MLSD_HOME"] = str(home)
     return env
 
