@@ -11,16 +11,15 @@ what it loaded in memory under the same key, for commands run many times in one 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Callable, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from mlsd_coach import __version__, paths
+from mlsd_coach.cache_files import source_digest, write_json_atomically
 from mlsd_coach.errors import BadInputError
 
 if TYPE_CHECKING:  # pydantic is not needed to fingerprint content (the catalog does that)
@@ -84,14 +83,7 @@ def _cache_file(name: str) -> Path | None:
 def validity_fingerprint() -> str:
     """A digest of the source of the modules that decide validity: editing a model or a check
     invalidates every cached file, even without a version bump."""
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in _VALIDITY_SOURCES:
-        try:
-            digest.update((here / name).read_bytes())
-        except OSError:
-            digest.update(f"{name} unreadable".encode())
-    return digest.hexdigest()
+    return source_digest(Path(__file__).resolve().parent, _VALIDITY_SOURCES)
 
 
 def forget_in_memory() -> None:
@@ -114,12 +106,4 @@ def _read(entry: Path, key: Key, model: type[M]) -> M | None:
 
 
 def _write(entry: Path, key: Key, found: BaseModel) -> None:
-    payload = {"key": key, "model": found.model_dump(mode="json", by_alias=True)}
-    temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(payload), encoding="utf-8")
-        os.replace(temporary, entry)
-    except (OSError, ValueError):
-        with contextlib.suppress(OSError):  # a cache that cannot be written is only slower
-            temporary.unlink(missing_ok=True)
+    write_json_atomically(entry, {"key": key, "model": found.model_dump(mode="json", by_alias=True)})

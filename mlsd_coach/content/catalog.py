@@ -12,12 +12,12 @@ Without user directories a missed cache is filled from the summaries shipped wit
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from mlsd_coach import __version__, paths
+from mlsd_coach.cache_files import write_json_atomically
 from mlsd_coach.content.builtin_catalog import shipped_summaries
 from mlsd_coach.content.case_cache import validity_fingerprint
 
@@ -105,10 +105,4 @@ def _read(cache_path: Path, key: list[object]) -> Catalog | None:
 
 def _write(cache_path: Path, key: list[object], catalog: Catalog) -> None:
     payload = {"key": key, "cases": [asdict(c) for c in catalog.cases], "problems": catalog.problems}
-    try:
-        cache_path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = cache_path.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(payload), encoding="utf-8")
-        os.replace(temporary, cache_path)
-    except OSError:
-        pass
+    write_json_atomically(cache_path, payload)

@@ -9,14 +9,12 @@ it is written atomically, and a cache that cannot be written only makes scoring 
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import os
 from functools import cache
 from pathlib import Path
 
 from mlsd_coach import __version__, paths
+from mlsd_coach.cache_files import source_digest, write_json_atomically
 from mlsd_coach.content.case_cache import CACHE_SUBDIR
 from mlsd_coach.content.models import Glossary
 from mlsd_coach.errors import BadInputError
@@ -51,14 +49,7 @@ def save(glossary: Glossary, table: CompiledTable) -> None:
         "key": _key(glossary),
         "table": [[list(phrases), [list(p) for p in patterns]] for phrases, patterns in table.items()],
     }
-    temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_text(json.dumps(payload), encoding="utf-8")
-        os.replace(temporary, entry)
-    except (OSError, ValueError):
-        with contextlib.suppress(OSError):
-            temporary.unlink(missing_ok=True)
+    write_json_atomically(entry, payload)
 
 
 def cache_file() -> Path | None:
@@ -77,14 +68,7 @@ def _key(glossary: Glossary) -> list[object]:
 @cache
 def pattern_fingerprint() -> str:
     """A digest of the matcher's and the stemmer's source: editing either drops the cache."""
-    digest = hashlib.sha256()
-    here = Path(__file__).resolve().parent
-    for name in _PATTERN_SOURCES:
-        try:
-            digest.update((here / name).read_bytes())
-        except OSError:
-            digest.update(f"{name} unreadable".encode())
-    return digest.hexdigest()
+    return source_digest(Path(__file__).resolve().parent, _PATTERN_SOURCES)
 
 
 def _table(rows: object) -> CompiledTable:
