@@ -155,3 +155,24 @@ def test_study_next_prefers_heavy_misses():
     card = score_answer(SCORER, CASE, SEVEN, parse_answer("## Data\nWe log impressions.", SEVEN))
     study = study_next(card)
     assert len(study) == 3 and all(not item.met for item in study)
+
+
+def test_resume_rejudges_a_step_whose_last_text_was_saved_but_never_scored(tmp_path, monkeypatch):
+    path = tmp_path / "h.sqlite3"
+    data = SEVEN.step("data")
+    with HistoryStore(path) as store:
+        session = InterviewSession.start(store, CASE, SEVEN, SCORER, NoticeBuffer())
+        first = session.submit(data, "We log impressions.")
+
+        def crash(step: object) -> None:
+            raise RuntimeError("scorer crashed")
+
+        monkeypatch.setattr(session, "score_step", crash)
+        with pytest.raises(RuntimeError):
+            session.submit(data, STRONG.text("data"))  # saved, then the scorer crashed
+        session_id = session.session_id
+    with HistoryStore(path) as store:
+        resumed = InterviewSession.resume(store, session_id, CASE, SEVEN, SCORER, NoticeBuffer())
+        assert resumed.steps["data"].answer == STRONG.text("data")
+        card = resumed.finish()
+    assert card.step("data").score > first.score  # the saved revision, not the stale verdict

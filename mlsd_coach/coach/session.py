@@ -10,6 +10,7 @@ verdicts: nothing is judged twice.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -79,6 +80,7 @@ class InterviewSession:
         row = store.session(session_id)
         mode = Mode(row.mode) if row else Mode.PRACTICE
         session = cls(store, session_id, case, framework, judge, notices, mode)
+        entered: Counter[str] = Counter()  # texts saved per step
         for event in store.events(session_id):
             if event.kind == EventKind.CLARIFIED:
                 session.clarified = True
@@ -86,6 +88,7 @@ class InterviewSession:
                 session.questions.append(event.text)
             if event.step_id is None or event.kind not in ANSWER_KINDS:
                 continue
+            entered[event.step_id] += 1
             state = session.steps.setdefault(event.step_id, StepState())
             if event.kind == EventKind.ANSWER:
                 state.answer = event.text
@@ -93,9 +96,14 @@ class InterviewSession:
                 state.answer, state.revised = event.text, True
             else:
                 state.probe_replies.append(event.text)
-        for scored in store.step_scores(session_id):  # in order: the last one is the latest
-            if scored.result.id in session.steps:
-                session.steps[scored.result.id].result = scored.result
+        scored: Counter[str] = Counter()  # verdicts recorded per step
+        for score in store.step_scores(session_id):  # in order: the last one is the latest
+            scored[score.result.id] += 1
+            if score.result.id in session.steps:
+                session.steps[score.result.id].result = score.result
+        for step_id, state in session.steps.items():
+            if scored[step_id] < entered[step_id]:  # the last text was saved but never scored
+                state.result = None
         session.clarified = session.clarified or bool(session.steps)
         return session
 
