@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from mlsd_coach.content.models import CaseStudy, Framework, LocatedError
+from mlsd_coach.content.models import CaseStudy, LocatedError
 from mlsd_coach.content.problems import (
     MAX_PROBLEMS_PER_FILE,
     ContentError,
@@ -37,10 +37,6 @@ def validate_document(document: YamlDocument, model: type[M]) -> M:
 
 def load_case(path: Path) -> CaseStudy:
     return load_model(path, CaseStudy)
-
-
-def load_framework(path: Path) -> Framework:
-    return load_model(path, Framework)
 
 
 def _problems(document: YamlDocument, model: type[BaseModel], err: ValidationError) -> list[ContentProblem]:
