@@ -9,6 +9,10 @@ from pathlib import Path
 import pexpect
 
 SUBMIT = "\x1b\r"  # Esc then Enter submits a multi-line answer
+# prompt_toolkit shows the cursor once its prompt is drawn, after switching the terminal to raw
+# mode; keys sent before that are discarded by the switch (TCSAFLUSH), so a test that types
+# as soon as the label appears loses them on a busy machine.
+PROMPT_READY = "\x1b[?25h"
 
 
 def spawn(
@@ -41,8 +45,14 @@ def spawn(
     return child
 
 
+def expect_prompt(child: pexpect.spawn, label: str = "Your answer") -> None:
+    """Wait until the multi-line prompt `label` is drawn and reading keys."""
+    child.expect(label)
+    child.expect_exact(PROMPT_READY)
+
+
 def answer(child: pexpect.spawn, text: str) -> None:
-    child.expect("Your answer")
+    expect_prompt(child)
     child.send(" ".join(text.split()))
     child.send(SUBMIT)
 

@@ -7,7 +7,7 @@ import json
 import os
 
 import pytest
-from pty_helpers import SUBMIT, exit_status, expect_in_order, spawn
+from pty_helpers import SUBMIT, exit_status, expect_in_order, expect_prompt, spawn
 
 from mlsd_coach.content.registry import load_library
 from mlsd_coach.store.history import HistoryStore
@@ -35,17 +35,17 @@ def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
     child.sendline("What is the latency budget?")
     expect_in_order(child, "150 ms", "Clarifying question")
     child.sendline("done")
-    child.expect("Your answer")
+    expect_prompt(child)
     child.send("The objective is long-term retention, because watch time alone rewards clickbait." + SUBMIT)
     probes = reply_to_probes_until(child, "Frame as an ML task")
-    child.expect("Your answer")
+    expect_prompt(child)
     child.send("I would frame it as multi-task ranking")  # and never submit: the step's time runs out
     child.expect("Time's up for frame as an ml task; I've noted what you had")
     for title in ("Model development", "Evaluation", "Deployment and serving", "Monitoring and iteration"):
-        child.expect("Your answer")
+        expect_prompt(child)
         child.send(SHORT_ANSWER + SUBMIT)
         probes += reply_to_probes_until(child, title)
-    child.expect("Your answer")
+    expect_prompt(child)
     child.send(SHORT_ANSWER + SUBMIT)
     probes += reply_to_probes_until(child, "Hiring committee scorecard")
     expect_in_order(

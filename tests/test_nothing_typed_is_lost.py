@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pexpect
-from pty_helpers import SUBMIT, exit_status, expect_in_order, spawn
+from pty_helpers import SUBMIT, exit_status, expect_in_order, expect_prompt, spawn
 
 from mlsd_coach.store.history import HistoryStore
 
@@ -26,7 +26,7 @@ def _start_first_step(home: Path, *extra: str) -> pexpect.spawn:
     child = spawn(home, "practice", "feed-ranking", *extra)
     child.expect("Clarifying question")
     child.sendline("done")
-    child.expect("Your answer")
+    expect_prompt(child)
     return child
 
 
@@ -75,9 +75,9 @@ def test_an_editor_that_exits_non_zero_submits_nothing_and_keeps_its_draft(priva
     child = spawn(private_home, "practice", "feed-ranking", env={"EDITOR": str(editor), "VISUAL": ""})
     child.expect("Clarifying question")
     child.sendline("done")
-    child.expect("Your answer")
+    expect_prompt(child)
     child.send("e" + SUBMIT)
-    child.expect("exited with status 1")
+    child.expect(r"exited\s+with\s+status\s+1")  # the long editor path may wrap the line
     child.expect("Your answer")
     message = " ".join(child.before.split())  # the terminal may wrap the long draft path
     assert "so nothing was submitted; your draft is kept in" in message
@@ -91,9 +91,9 @@ def test_editor_false_is_reported_as_a_failed_editor_not_an_empty_draft(private_
     child = spawn(private_home, "practice", "feed-ranking", env={"EDITOR": "false", "VISUAL": ""})
     child.expect("Clarifying question")
     child.sendline("done")
-    child.expect("Your answer")
+    expect_prompt(child)
     child.send("e" + SUBMIT)
-    child.expect("exited with status 1")
+    child.expect(r"exited\s+with\s+status\s+1")  # the long editor path may wrap the line
     before = child.before
     child.expect("Your answer")
     assert "draft was empty" not in before
@@ -137,7 +137,7 @@ def test_ctrl_c_in_a_mock_keeps_the_half_typed_answer(private_home):
     child = spawn(private_home, "mock", "--case", "feed-ranking")
     child.expect("Clarifying question")
     child.sendline("done")
-    child.expect("Your answer")
+    expect_prompt(child)
     child.send(HALF_TYPED)
     child.sendcontrol("c")
     expect_in_order(child, "is kept in", "Mock interview stopped")

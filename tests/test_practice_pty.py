@@ -6,7 +6,14 @@ import json
 import signal
 
 import pytest
-from pty_helpers import answer, answer_step_without_revising, exit_status, expect_in_order, spawn
+from pty_helpers import (
+    answer,
+    answer_step_without_revising,
+    exit_status,
+    expect_in_order,
+    expect_prompt,
+    spawn,
+)
 
 from conftest import DATA
 from mlsd_coach.answers import parse_answer
@@ -56,7 +63,7 @@ def test_answers_survive_kill_9_and_resume_continues(private_home):
     for step in SEVEN.steps[:2]:
         answer_step_without_revising(child, STRONG.text(step.id))
     child.expect("Step 3 of 7")
-    child.expect("Your answer")
+    expect_prompt(child)
     child.send("half-typed and never submitted")
     child.kill(signal.SIGKILL)
     child.close()

@@ -1,12 +1,15 @@
-"""The terminal view of a scorecard: a table per step, then the verdict.
+"""The terminal view of a scorecard: a panel per step, then the verdict.
 
 Rubric text comes from a case file and evidence from the answer (or a model): every such
-string is printed as text, never parsed as Rich markup, without control characters.
+string is printed as text, never parsed as Rich markup, without control characters. A step's
+items are lines of text rather than a table: a Rich table measures every cell twice, which
+made printing a scorecard slower than scoring it.
 """
 
 from __future__ import annotations
 
 from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -15,7 +18,7 @@ from mlsd_coach.cli.output import as_text, plain, safe
 from mlsd_coach.prose import clip
 from mlsd_coach.scoring.scorecard import ItemResult, Scorecard, StepResult
 
-SHORT = 160  # characters of a quote in a table cell
+SHORT = 160  # characters of a quote under an item
 
 _MARK = {"met": ("✓", "green"), "partial": ("~", "yellow"), "missed": ("✗", "red")}
 
@@ -33,19 +36,23 @@ def item_status(item: ItemResult) -> str:
     return "partial" if item.score > 0 else "missed"
 
 
-def step_panel(step: StepResult) -> Panel:
-    table = Table(show_header=True, header_style="bold", expand=True, box=None, pad_edge=False)
-    table.add_column("", width=1)
-    table.add_column("rubric item", ratio=2)
-    table.add_column("score", justify="right", width=5)
-    table.add_column("evidence from your answer", ratio=3)
+def item_lines(step: StepResult) -> Table:
+    """One row per rubric item: its mark and score, then its title with the best evidence
+    quoted beneath, wrapped under the title."""
+    grid = Table.grid(padding=(0, 2, 0, 0))
+    grid.add_column(width=6, no_wrap=True)
+    grid.add_column()
     for item in step.items:
         mark, colour = _MARK[item_status(item)]
-        evidence = plain(f"“{clip(item.evidence[0], SHORT)}”") if item.evidence else "—"
-        table.add_row(
-            Text(mark, style=colour), as_text(item.title), f"{item.score:.2f}", as_text(evidence, "italic")
-        )
-    parts: list[RenderableType] = [table]
+        what = as_text(item.title, "bold" if item.met else "")
+        if item.evidence:
+            what.append(plain(f"\n“{clip(item.evidence[0], SHORT)}”"), style="italic")
+        grid.add_row(Text.assemble((f"{mark} ", colour), f"{item.score:4.2f}"), what)
+    return grid
+
+
+def step_panel(step: StepResult) -> Panel:
+    parts: list[RenderableType] = [item_lines(step)]
     for mistake in step.mistakes:
         parts.append(
             Text.assemble(
@@ -57,11 +64,10 @@ def step_panel(step: StepResult) -> Panel:
         )
     additions = step.open_items()
     if additions:
-        lines = Text("\nTo add:", style="bold")
+        parts.append(Text("\nTo add:", style="bold"))
         for number, item in enumerate(additions, start=1):
-            lines.append(plain(f"\n {number}. {item.title}: "), style="bold")
-            lines.append(plain(item.feedback.strip()))
-        parts.append(lines)
+            advice = Text.assemble((plain(f"{item.title}: "), "bold"), plain(item.feedback.strip()))
+            parts.append(Padding(Text.assemble(f"{number}. ", advice), (0, 0, 0, 1)))
     met = sum(1 for i in step.items if i.met)
     subtitle = f"{met}/{len(step.items)} items met"
     title = f"[bold]{safe(step.title)}[/bold]  {step.score:.0f}/100 · {safe(step.level)}"
