@@ -30,13 +30,13 @@ def nothing_compiled_in_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
 def compiles(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[tuple[str, ...]]]:
     """Every concept compiled (rather than found in a table)."""
     compiled: list[tuple[str, ...]] = []
-    real = matcher.ConceptCompiler._patterns
+    real = matcher.ConceptCompiler._terms
 
     def counting(self: matcher.ConceptCompiler, phrases: tuple[str, ...]) -> tuple[matcher.Pattern, ...]:
         compiled.append(phrases)
         return real(self, phrases)
 
-    monkeypatch.setattr(matcher.ConceptCompiler, "_patterns", counting)
+    monkeypatch.setattr(matcher.ConceptCompiler, "_terms", counting)
     yield compiled
 
 

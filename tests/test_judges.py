@@ -25,7 +25,7 @@ from mlsd_coach.scoring import registry
 from mlsd_coach.scoring.aggregate import step_result, unanswered_step
 from mlsd_coach.scoring.interviewer import FactInterviewer
 from mlsd_coach.scoring.judge import Interviewer, JudgeContext, NoticeBuffer, Notices
-from mlsd_coach.scoring.scorecard import ItemResult, StepResult
+from mlsd_coach.scoring.scorecard import SCHEMA_VERSION, ItemResult, StepResult
 from mlsd_coach.store.history import HistoryStore
 
 LIBRARY = load_library()
@@ -83,7 +83,7 @@ def test_a_judge_registered_in_process_scores_through_the_real_command(half_judg
     result = mlsd("score", "feed-ranking", str(MID), "--scorer", "half", "--json")
     assert result.exit_code == 0, result.stderr
     card = json.loads(result.stdout)
-    assert card["scorer"] == "half" and card["schema_version"] == 1
+    assert card["scorer"] == "half" and card["schema_version"] == SCHEMA_VERSION
     assert all(item["score"] == 0.5 for step in card["steps"] if step["answered"] for item in step["items"])
     assert result.stderr == "note: the half-credit judge was used\n"
 

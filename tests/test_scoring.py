@@ -74,9 +74,7 @@ def item(card, step_id, item_id):
 
 
 def test_a_reasoned_sentence_earns_more_than_the_same_terms_in_a_list():
-    sentence = score(
-        "## Evaluation\nOffline I would report NDCG@5 on a time-based split because order matters."
-    )
+    sentence = score("## Evaluation\nOffline I would report NDCG@5 because order matters on a short page.")
     pile = score("## Evaluation\nNDCG, AUC, recall, precision, PSI, drift, canary, calibration, MRR.")
     assert item(sentence, "evaluation", "ndcg").score == 1.0
     assert item(pile, "evaluation", "ndcg").score < 0.3
@@ -110,7 +108,9 @@ def test_one_sentence_packed_with_many_items_shares_its_credit():
     card = score(packed)
     credited = [i for i in card.step("requirements").items if i.score > 0]
     assert len(credited) >= 4
-    assert all(i.score < 1.0 for i in credited)
+    assert sum(1 for i in credited if i.score == 1.0) <= 1, (
+        "one sentence carried several unrelated items in full"
+    )
 
 
 def test_common_mistake_subtracts_and_is_explained():
@@ -204,43 +204,6 @@ def test_levels_and_overall_follow_the_framework_thresholds():
         assert step.level == SEVEN.level_for(step.score)
 
 
-def test_depth_may_come_from_the_next_sentence_of_the_same_paragraph_only():
-    same_paragraph = score("## Framing\nThe label is dwell time on the article page. We chose 30 seconds.")
-    next_paragraph = score("## Framing\nThe label is dwell time on the article page.\n\nWe chose 30 seconds.")
-    assert item(same_paragraph, "framing", "click-label").met
-    assert item(next_paragraph, "framing", "click-label").depth_missing
-
-
-def _old_contains(tokens, pattern, max_gap=1):
-    """The phrase matcher as it was before it jumped with tuple.index: the reference."""
-    if len(pattern) == 1:
-        return pattern[0] in tokens
-    for start, token in enumerate(tokens):
-        if token != pattern[0]:
-            continue
-        position = start
-        for wanted in pattern[1:]:
-            window = tokens[position + 1 : position + 2 + max_gap]
-            if wanted not in window:
-                break
-            position = position + 1 + window.index(wanted)
-        else:
-            return True
-    return False
-
-
-def test_phrase_matching_agrees_with_the_reference_scan():
-    import random
-
-    from mlsd_coach.scoring.matcher import contains
-
-    rng = random.Random(3)
-    for _ in range(20_000):
-        tokens = tuple(rng.choice("abcd") for _ in range(rng.randint(0, 12)))
-        pattern = tuple(rng.choice("abcd") for _ in range(rng.randint(1, 4)))
-        assert contains(tokens, pattern) == _old_contains(tokens, pattern), (tokens, pattern)
-
-
 def test_a_mistake_found_deep_in_a_long_answer_quotes_its_sentence():
     filler = "We log impressions for the article page. " * 150
     card = score(f"## Evaluation\n{filler}We would report accuracy on the test set.")
@@ -272,15 +235,49 @@ def test_a_sentence_longer_than_any_real_one_is_split_into_pieces():
     )
 
 
-def test_near_pairs_settle_two_word_phrases_exactly():
+def test_depth_may_come_from_a_next_sentence_about_the_point_only():
+    about_it = score(
+        "## Framing\nThe label is dwell time on the article page. This keeps accidental clicks out of the positives."
+    )
+    unrelated = score(
+        "## Framing\nThe label is dwell time on the article page. We retrain because traffic shifts."
+    )
+    next_paragraph = score(
+        "## Framing\nThe label is dwell time on the article page.\n\nThis keeps accidental clicks out of the positives."
+    )
+    assert item(about_it, "framing", "click-label").met
+    assert item(unrelated, "framing", "click-label").depth_missing
+    assert item(next_paragraph, "framing", "click-label").depth_missing
+
+
+def _reference_within_a_clause(tokens, pattern, slack=3):
+    """Every window of every clause, tried one by one: the reference for within_a_clause."""
+    clauses, current = [], []
+    for token in tokens:
+        if token == ",":
+            clauses.append(current)
+            current = []
+        else:
+            current.append(token)
+    clauses.append(current)
+    width = len(pattern) + slack
+    return any(
+        set(pattern) <= set(clause[start : start + width])
+        for clause in clauses
+        for start in range(len(clause))
+    )
+
+
+def test_clause_matching_agrees_with_the_reference_scan():
     import random
 
-    from mlsd_coach.scoring.matcher import SentenceIndex
-    from mlsd_coach.scoring.text import Sentence
+    from mlsd_coach.scoring.matcher import within_a_clause
 
-    rng = random.Random(5)
-    for _ in range(3_000):
-        stems = tuple(rng.choice("abcd") for _ in range(rng.randint(1, 10)))
+    rng = random.Random(3)
+    for _ in range(20_000):
+        tokens = tuple(rng.choice("abcd,") for _ in range(rng.randint(0, 14)))
         pattern = tuple(rng.choice("abcd") for _ in range(rng.randint(2, 4)))
-        index = SentenceIndex([Sentence(0, "x", stems, len(stems), 0)])
-        assert index._matches(0, pattern) == _old_contains(stems, pattern), (stems, pattern)
+        assert within_a_clause(tokens, pattern) == _reference_within_a_clause(tokens, pattern), (
+            tokens,
+            pattern,
+        )

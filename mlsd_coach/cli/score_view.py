@@ -16,18 +16,38 @@ from rich.text import Text
 
 from mlsd_coach.cli.output import as_text, plain, safe
 from mlsd_coach.prose import clip
-from mlsd_coach.scoring.scorecard import ItemResult, Scorecard, StepResult
+from mlsd_coach.scoring.scorecard import ASKED, ItemResult, Scorecard, StepResult
 
 SHORT = 160  # characters of a quote under an item
 
 _MARK = {"met": ("✓", "green"), "partial": ("~", "yellow"), "missed": ("✗", "red")}
 
 
+SHOWN_ROUTES = 12  # routing lines printed before "… and N more" (--json has them all)
+
+
 def render_scorecard(out: Console, card: Scorecard, case_title: str) -> None:
     out.print(f"[bold]{safe(case_title)}[/bold] · {safe(card.framework)} · scored {safe(card.scorer)}\n")
+    if card.routing:
+        out.print(routing_lines(card))
+    titles = {step.id: step.title for step in card.steps}
     for step in card.steps:
-        out.print(step_panel(step))
+        out.print(step_panel(step, titles))
     out.print(verdict_panel(card))
+
+
+def routing_lines(card: Scorecard) -> Text:
+    """How the answer was split into steps, wherever that was not by an exact step title."""
+    titles = {step.id: step.title for step in card.steps}
+    lines = Text("How your answer was read into steps:", style="bold")
+    for route in card.routing[:SHOWN_ROUTES]:
+        steps = ", ".join(titles.get(step_id, step_id) for step_id in route.steps) or "not scored"
+        lines.append(plain(f"\n  {route.source} → {steps}: {route.why}"))
+    hidden = len(card.routing) - SHOWN_ROUTES
+    if hidden > 0:
+        lines.append(f"\n  … and {hidden} more (see --json)")
+    lines.append("\n")
+    return lines
 
 
 def item_status(item: ItemResult) -> str:
@@ -36,9 +56,10 @@ def item_status(item: ItemResult) -> str:
     return "partial" if item.score > 0 else "missed"
 
 
-def item_lines(step: StepResult) -> Table:
+def item_lines(step: StepResult, titles: dict[str, str] | None = None) -> Table:
     """One row per rubric item: its mark and score, then its title with the best evidence
     quoted beneath, wrapped under the title."""
+    titles = titles or {}
     grid = Table.grid(padding=(0, 2, 0, 0))
     grid.add_column(width=6, no_wrap=True)
     grid.add_column()
@@ -47,12 +68,17 @@ def item_lines(step: StepResult) -> Table:
         what = as_text(item.title, "bold" if item.met else "")
         if item.evidence:
             what.append(plain(f"\n“{clip(item.evidence[0], SHORT)}”"), style="italic")
+            said = item.evidence_from[0] if item.evidence_from else step.id
+            if said not in (step.id, ASKED):
+                what.append(plain(f" (said under {titles.get(said, said)})"), style="dim")
         grid.add_row(Text.assemble((f"{mark} ", colour), f"{item.score:4.2f}"), what)
     return grid
 
 
-def step_panel(step: StepResult) -> Panel:
-    parts: list[RenderableType] = [item_lines(step)]
+def step_panel(step: StepResult, titles: dict[str, str] | None = None) -> Panel:
+    """A step's items and mistakes; `titles` (step id -> title) names where evidence said
+    under another step was found."""
+    parts: list[RenderableType] = [item_lines(step, titles)]
     for mistake in step.mistakes:
         parts.append(
             Text.assemble(

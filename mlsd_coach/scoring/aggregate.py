@@ -5,12 +5,26 @@ are judged by one rule, and every result is complete when it is built."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep
-from mlsd_coach.scoring.scorecard import ItemResult, MistakeResult, Rating, Scorecard, StepResult
+from mlsd_coach.scoring.scorecard import (
+    ASKED,
+    MET,
+    ItemResult,
+    MistakeResult,
+    Rating,
+    Route,
+    Scorecard,
+    StepResult,
+)
 
 MAX_PENALTY = 0.5  # mistakes remove at most this share of a step's score
 OFFLINE = "offline"
+# Points are credited wherever they are made; whether they sit in the step that owns them is
+# part of how structured the answer is, a share of this signal's rating.
+STRUCTURE_SIGNAL = "communication"
+STRUCTURE_SHARE = 0.3
 
 
 def step_score_from_coverage(framework: Framework, coverage: float) -> float:
@@ -66,6 +80,7 @@ def build_scorecard(
     judge: str,
     steps: Sequence[StepResult],
     warnings: Sequence[str] = (),
+    routing: Sequence[Route] = (),
 ) -> Scorecard:
     """The whole verdict: the overall score weights each step by its minutes; any sentence
     that addresses the grader disqualifies the answer."""
@@ -73,6 +88,12 @@ def build_scorecard(
     total_minutes = sum(minutes[s.id] for s in steps)
     overall = sum(minutes[s.id] * s.score for s in steps) / total_minutes if total_minutes else 0.0
     all_warnings = [*warnings, *(note for step in steps for note in step.notes)]
+    placement = structure(steps)
+    if placement is not None and placement.elsewhere:
+        all_warnings.append(
+            f"{placement.elsewhere} of {placement.credited} credited items were said outside the step "
+            "that owns them; they are credited, and the communication signal reflects the structure"
+        )
     unanswered = [s.id for s in steps if not s.answered]
     if unanswered:
         all_warnings.append(f"not answered: {', '.join(unanswered)} (each scores 0)")
@@ -93,6 +114,7 @@ def build_scorecard(
         signals=signal_ratings(framework, steps),
         flagged=tuple(flagged),
         warnings=tuple(all_warnings),
+        routing=tuple(routing),
     )
 
 
@@ -105,11 +127,40 @@ def _scorer(judge: str, steps: Sequence[StepResult]) -> str:
     return judge
 
 
+@dataclass(frozen=True)
+class Placement:
+    """Where the credited items were said: `share` of the credit in the step that owns it,
+    `elsewhere` items met from another step."""
+
+    credited: int
+    share: float
+    elsewhere: int
+
+
+def structure(steps: Sequence[StepResult]) -> Placement | None:
+    """The credit-weighted share of items whose best evidence is in their own step (or a
+    clarifying question); None when nothing is credited."""
+    credited = [
+        (item, step.id) for step in steps for item in step.items if item.score > 0 and item.evidence_from
+    ]
+    total = sum(item.weight * item.score for item, _ in credited)
+    if not total:
+        return None
+    placed = [(item, item.evidence_from[0] in (step_id, ASKED)) for item, step_id in credited]
+    in_place = sum(item.weight * item.score for item, ok in placed if ok) / total
+    elsewhere = sum(1 for item, ok in placed if not ok and item.score >= MET)
+    return Placement(len(credited), in_place, elsewhere)
+
+
 def signal_ratings(framework: Framework, steps: Sequence[StepResult]) -> dict[str, Rating]:
     ratings: dict[str, Rating] = {}
+    placement = structure(steps)
     for signal in framework.signals:
         items = [item for step in steps for item in step.items if item.signal == signal.id]
         weight = sum(item.weight for item in items)
-        score = round(100 * sum(item.weight * item.score for item in items) / weight, 1) if weight else 0.0
+        share = sum(item.weight * item.score for item in items) / weight if weight else 0.0
+        if signal.id == STRUCTURE_SIGNAL and placement is not None:
+            share = (1 - STRUCTURE_SHARE) * share + STRUCTURE_SHARE * placement.share
+        score = round(100 * share, 1)
         ratings[signal.id] = Rating(score=score, level=framework.level_for(score), title=signal.title)
     return ratings

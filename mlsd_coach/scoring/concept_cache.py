@@ -1,7 +1,7 @@
 """Compiled rubric concepts kept between runs, so that scoring need not compile them again.
 
 One file, `paths.cache_dir()/content/concepts.json`, holds every concept compiled so far
-(its phrases -> its patterns), keyed on the mlsd version, the glossary's term groups and the
+(its phrases -> its terms), keyed on the mlsd version, the glossary's term groups and the
 source of the modules that decide the patterns (the matcher and the stemmer). An entry with
 another key, or one that cannot be read or does not parse, is ignored (and later replaced);
 it is written atomically, and a cache that cannot be written only makes scoring slower.
@@ -18,11 +18,11 @@ from mlsd_coach.cache_files import source_digest, write_json_atomically
 from mlsd_coach.content.case_cache import CACHE_SUBDIR
 from mlsd_coach.content.models import Glossary
 from mlsd_coach.errors import BadInputError
-from mlsd_coach.scoring.matcher import CompiledTable, glossary_key
+from mlsd_coach.scoring.matcher import CompiledTable, Term, glossary_key
 
 CACHE_FILE = "concepts.json"
 # The modules whose code decides the patterns a concept compiles to.
-_PATTERN_SOURCES = ("matcher.py", "text.py")
+_PATTERN_SOURCES = ("matcher.py", "text.py", "common_words.txt")
 
 
 def load(glossary: Glossary) -> CompiledTable:
@@ -47,7 +47,10 @@ def save(glossary: Glossary, table: CompiledTable) -> None:
         return
     payload = {
         "key": _key(glossary),
-        "table": [[list(phrases), [list(p) for p in patterns]] for phrases, patterns in table.items()],
+        "table": [
+            [list(phrases), [[list(term.stems), term.distinctive] for term in terms]]
+            for phrases, terms in table.items()
+        ],
     }
     write_json_atomically(entry, payload)
 
@@ -72,15 +75,21 @@ def pattern_fingerprint() -> str:
 
 
 def _table(rows: object) -> CompiledTable:
-    """The table stored as `rows`; TypeError unless every phrase and pattern is strings."""
+    """The table stored as `rows`; TypeError unless every phrase and term is well formed."""
     if not isinstance(rows, list):
         raise TypeError("the table is not a list")
     table: CompiledTable = {}
-    for phrases, patterns in rows:
-        if not isinstance(patterns, list):
-            raise TypeError("patterns are not a list")
-        table[_strings(phrases)] = tuple(_strings(pattern) for pattern in patterns)
+    for phrases, terms in rows:
+        if not isinstance(terms, list):
+            raise TypeError("terms are not a list")
+        table[_strings(phrases)] = tuple(_term(term) for term in terms)
     return table
+
+
+def _term(value: object) -> Term:
+    if not isinstance(value, list) or len(value) != 2 or not isinstance(value[1], bool):
+        raise TypeError("a term is [stems, distinctive]")
+    return Term(_strings(value[0]), value[1])
 
 
 def _strings(value: object) -> tuple[str, ...]:

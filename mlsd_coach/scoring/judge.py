@@ -9,8 +9,8 @@ failed) go to the sink a judge is created with, never through shared state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from mlsd_coach.answers import ParsedAnswer
@@ -46,6 +46,9 @@ class JudgeContext:
     """What a judge may know about the session beyond the step's text."""
 
     questions: tuple[str, ...] = ()  # the clarifying questions the candidate asked
+    # the text of every step said so far, by step id: a judge may credit a point wherever it
+    # was made (the offline judge does)
+    answer: Mapping[str, str] = field(default_factory=dict)
 
 
 class Interviewer(Protocol):
@@ -80,9 +83,10 @@ def score(
     answer: ParsedAnswer,
     context: JudgeContext | None = None,
 ) -> Scorecard:
-    """Score a whole answer: every step by `judge`, then one aggregate."""
-    context = context or JudgeContext()
+    """Score a whole answer: every step by `judge` (each seeing the whole answer), then one
+    aggregate."""
+    context = JudgeContext(questions=context.questions if context else (), answer=dict(answer.steps))
     steps = [
         judge.score_step(case, framework, step.id, answer.text(step.id), context) for step in framework.steps
     ]
-    return build_scorecard(case, framework, judge.name, steps, answer.warnings)
+    return build_scorecard(case, framework, judge.name, steps, answer.warnings, answer.routing)

@@ -1,58 +1,50 @@
 """The offline scorer: rubric items credited from sentences of the answer, deterministically.
 
 How an item earns credit:
-- each concept it lists must occur in a sentence of the step's answer; `min_concepts` of them
-  give full coverage;
-- a concept's credit is the quality of its best sentence: a real sentence counts fully, a
-  terse bullet partly, a comma-separated pile of terms hardly at all;
-- a sentence that evidences many items at once shares its credit among them, so packing
-  every keyword into one line does not pay;
+- its concepts are looked for in the whole answer (`reading.py`): a point counts wherever it
+  is made, and the evidence says where ("said under Data");
+- `min_concepts` of its concepts give full coverage, each worth the quality of its best
+  sentence: a real sentence counts fully, a terse bullet partly, a pile of terms hardly;
+- a concept found only through one common word ("exploration", "available") shows the item
+  may be meant, not that it is: unless another of the item's concepts stands in the same
+  paragraph, the item is capped at `COMMON_WORD_CAP`;
+- one sentence cannot carry several unrelated items in full: beyond the item it evidences
+  best, it gives the others at most `SHARED_CREDIT`;
 - an item that `needs_depth` is capped below "met" unless a reason, a number or a trade-off
-  stands in the evidence sentence or the one after it;
+  stands in the clause that names it (`clauses.py`);
 - sentences that address the grader earn nothing and disqualify the answer (`guard.py`).
-Common mistakes found in a step subtract their penalty from that step's score.
+A common mistake is found in a sentence where all its `when_all` concepts stand, unless the
+clause rejects it or one of its `unless` concepts stands in the same paragraph; found
+mistakes subtract their penalty from their step's score.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import cache, partial
 
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Glossary, Mistake, RubricItem
 from mlsd_coach.content.rubric import step_items
 from mlsd_coach.prose import clip, fold
 from mlsd_coach.scoring.aggregate import OFFLINE, step_result, unanswered_step
+from mlsd_coach.scoring.clauses import gives_reason, rejects
 from mlsd_coach.scoring.guard import grader_directed
 from mlsd_coach.scoring.interviewer import FactInterviewer
 from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices, ignore_notices
-from mlsd_coach.scoring.matcher import CompiledTable, ConceptCompiler, SentenceIndex
-from mlsd_coach.scoring.scorecard import MET, ItemResult, MistakeResult, StepResult
+from mlsd_coach.scoring.matcher import CompiledTable, ConceptCompiler, Hit
+from mlsd_coach.scoring.reading import MAX_SCORED_SENTENCES, Reading, read_answer
+from mlsd_coach.scoring.scorecard import ASKED, MET, ItemResult, MistakeResult, StepResult
 from mlsd_coach.scoring.text import STOPWORDS, Sentence, split_sentences, tokens
 
-SHARED_BY = 3.0  # a sentence evidencing more items than this shares its credit among them
-NO_DEPTH_CAP = 0.5
-EVIDENCE_PER_ITEM = 2
-# Far beyond any real answer (the calibration answers have at most 18 sentences a step); the
-# caps keep scoring a hostile 1 MB answer against a large rubric within seconds.
-MAX_SCORED_SENTENCES = 200
-MAX_FLAGS_PER_STEP = 5
+__all__ = ["MAX_SCORED_SENTENCES", "OfflineJudge", "make_judge"]
 
-_REASON = re.compile(
-    r"\b(because|since|so that|so we|so the|so it|therefore|thus|hence|which means|this means|otherwise|"
-    r"to (avoid|prevent|keep|reduce|catch|limit|stop|protect|ensure|make sure|get|capture)|in order to|"
-    r"due to|given that|as a result|that way|the reason|matters?|ensures?|guarantees?|prevents?|avoids?|"
-    r"leads? to|causes?|results? in|risks?|if we|when we|unless|while|which)\b",
-    re.I,
-)
-_TRADE_OFF = re.compile(
-    r"\b(trade[- ]?offs?|at the (cost|expense) of|but|however|whereas|instead of|rather than|versus|vs|"
-    r"downside|upside|on the other hand|balance[sd]?|although|compared (to|with)|cheaper|faster|slower|"
-    r"more expensive|worse|better|costs?|prefer)\b",
-    re.I,
-)
-_NUMBER = re.compile(r"\d")
+NO_DEPTH_CAP = 0.5
+COMMON_WORD_CAP = 0.25
+SHARED_CREDIT = 0.5
+EVIDENCE_PER_ITEM = 2
+MAX_FLAGS_PER_STEP = 5
 
 
 def flagged_sentences(text: str) -> list[tuple[Sentence, str]]:
@@ -81,6 +73,17 @@ def make_judge(notices: Notices = ignore_notices) -> OfflineJudge:
     )
 
 
+@dataclass(frozen=True)
+class _Credit:
+    """What one item earned, before it becomes an ItemResult."""
+
+    coverage: float
+    evidence: list[Sentence]
+    concepts_found: int
+    depth_missing: bool
+    common_only: bool
+
+
 class OfflineJudge:
     """The built-in offline judge: deterministic, no network. `known` concepts are not
     compiled again; after a step that compiled new ones, `keep` gets every one compiled."""
@@ -96,6 +99,7 @@ class OfflineJudge:
         self._compiler = ConceptCompiler(glossary, known)
         self._keep = keep
         self._kept = self._compiler.compiled_count()
+        self._last: tuple[object, _AnswerVerdicts] | None = None
 
     def interviewer(self) -> Interviewer:
         return FactInterviewer()
@@ -103,58 +107,166 @@ class OfflineJudge:
     def score_step(
         self, case: CaseStudy, framework: Framework, step_id: str, text: str, context: JudgeContext
     ) -> StepResult:
-        step = framework.step(step_id)
-        items = step_items(framework, case, step)
-        generic_ids = {item.id for item in step.rubric}
-        sentences = split_sentences(text)
-        if not sentences:
-            return unanswered_step(
-                framework, step, [_unanswered(item, item.id in generic_ids) for item in items]
-            )
-
-        flagged = [(s, reason) for s in sentences if (reason := grader_directed(s.text))]
-        flagged_ids = {s.index for s, _ in flagged}
-        usable = [s for s in sentences if s.index not in flagged_ids]
-        notes = _unscored_note(step, len(usable))
-        usable = usable[:MAX_SCORED_SENTENCES]
-        index = SentenceIndex(usable)
-
-        hits = {item.id: self._concept_hits(item, index) for item in items}
-        items_per_sentence: Counter[int] = Counter()
-        for concept_hits in hits.values():
-            for sentence_index in {s.index for found in concept_hits for s in found}:
-                items_per_sentence[sentence_index] += 1
-
-        by_index = {s.index: s for s in sentences}
-        results = [
-            _score_item(item, hits[item.id], items_per_sentence, by_index, item.id in generic_ids)
-            for item in items
-        ]
-        notes += _stuffing_notes(step, usable, results)
-        mistakes = self._mistakes(case, step, index)
+        texts = {**context.answer, step_id: text}
+        verdicts = self._verdicts(case, framework, texts, context.questions)
+        result = verdicts.step(framework.step(step_id))
         self._keep_compiled()
-        return step_result(
-            framework,
-            step,
-            results,
-            mistakes,
-            judge=self.name,
-            notes=notes,
-            flagged=[describe_flag(s.text, reason) for s, reason in flagged[:MAX_FLAGS_PER_STEP]],
-        )
+        return result
+
+    def _verdicts(
+        self, case: CaseStudy, framework: Framework, texts: Mapping[str, str], questions: Sequence[str]
+    ) -> _AnswerVerdicts:
+        """The reading of this whole answer, shared by the calls for each of its steps."""
+        key = (id(case), case.id, framework.id, tuple(sorted(texts.items())), tuple(questions))
+        if self._last is not None and self._last[0] == key:
+            return self._last[1]
+        reading = read_answer(framework, texts, questions, self._compiler)
+        verdicts = _AnswerVerdicts(case, framework, reading)
+        self._last = (key, verdicts)
+        return verdicts
 
     def _keep_compiled(self) -> None:
         if self._keep is not None and self._compiler.compiled_count() > self._kept:
             self._keep(self._compiler.table())
             self._kept = self._compiler.compiled_count()
 
-    def _concept_hits(self, item: RubricItem, index: SentenceIndex) -> list[list[Sentence]]:
-        return [index.sentences_with(self._compiler.compile(concept)) for concept in item.concepts]
 
-    def _mistakes(self, case: CaseStudy, step: FrameworkStep, index: SentenceIndex) -> list[MistakeResult]:
+class _AnswerVerdicts:
+    """Every item of every step judged against one reading, so that a sentence shared by
+    several items is known before any of them is credited."""
+
+    def __init__(self, case: CaseStudy, framework: Framework, reading: Reading) -> None:
+        self.case = case
+        self.framework = framework
+        self.reading = reading
+        self.items = {step.id: step_items(framework, case, step) for step in framework.steps}
+        self.generic = {item.id for step in framework.steps for item in step.rubric}
+        self.hits: dict[tuple[str, str], list[list[Hit]]] = {}
+        for step in framework.steps:
+            for item in self.items[step.id]:
+                self.hits[(step.id, item.id)] = [reading.hits(c, step.id) for c in item.concepts]
+        self.best_item = self._best_item_per_sentence()
+
+    def step(self, step: FrameworkStep) -> StepResult:
+        items = self.items[step.id]
+        if not self.reading.answered(step.id):
+            credited = [self._item(step, item) for item in items]
+            if not any(result.score > 0 for result in credited):
+                return unanswered_step(
+                    self.framework, step, [_unanswered(i, i.id in self.generic) for i in items]
+                )
+        results = [self._item(step, item) for item in items]
+        flagged = self.reading.flagged.get(step.id, [])
+        notes = _unscored_note(step, self.reading.over_cap.get(step.id, 0))
+        own = [s for s in self.reading.sentences if s.step == step.id]
+        notes += _stuffing_notes(step, own, results)
+        return step_result(
+            self.framework,
+            step,
+            results,
+            self._mistakes(step),
+            judge=OFFLINE,
+            notes=notes,
+            flagged=[describe_flag(s.text, reason) for s, reason in flagged[:MAX_FLAGS_PER_STEP]],
+        )
+
+    # which item a sentence evidences best
+    def _best_item_per_sentence(self) -> dict[int, set[tuple[str, str]]]:
+        """For each sentence, the items it evidences best (with those related to them: items
+        sharing a matched word); the other items it evidences get at most SHARED_CREDIT."""
+        matched: dict[int, dict[tuple[str, str], tuple[int, int, set[str]]]] = defaultdict(dict)
+        for key, per_concept in self.hits.items():
+            for concept_hits in per_concept:
+                for hit in concept_hits:
+                    count, distinctive, words = matched[hit.sentence.index].get(key, (0, 0, set()))
+                    matched[hit.sentence.index][key] = (
+                        count + 1,
+                        distinctive + hit.distinctive,
+                        words | set(hit.sentence.stems) & self._item_words(key),
+                    )
+        best: dict[int, set[tuple[str, str]]] = {}
+        for index, by_item in matched.items():
+            ranked = sorted(by_item, key=lambda k: (by_item[k][0], by_item[k][1]), reverse=True)
+            top = ranked[0]
+            top_words = by_item[top][2]
+            best[index] = {k for k in ranked if k == top or by_item[k][2] & top_words}
+        return best
+
+    @cache  # noqa: B019  # one verdict object per answer; the cache dies with it
+    def _item_words(self, key: tuple[str, str]) -> set[str]:
+        step_id, item_id = key
+        item = next(i for i in self.items[step_id] if i.id == item_id)
+        words: set[str] = set()
+        for concept in item.concepts:
+            for term in self.reading.compiled(concept).terms:
+                words.update(word for word in term.stems if word not in STOPWORDS)
+        return words
+
+    def _sentence_credit(self, key: tuple[str, str], sentence: Sentence) -> float:
+        quality = sentence_quality(sentence)
+        if key in self.best_item.get(sentence.index, {key}):
+            return quality
+        return min(quality, SHARED_CREDIT)
+
+    def _credit(self, step: FrameworkStep, item: RubricItem) -> _Credit:
+        key = (step.id, item.id)
+        per_concept = self.hits[key]
+        best: list[tuple[float, Hit]] = []
+        for concept_hits in per_concept:
+            if concept_hits:
+                best.append(
+                    max(
+                        ((self._sentence_credit(key, hit.sentence), hit) for hit in concept_hits),
+                        key=lambda pair: (pair[0], pair[1].distinctive, pair[1].sentence.step == step.id),
+                    )
+                )
+        best.sort(key=lambda pair: (pair[0], pair[1].distinctive), reverse=True)
+        coverage = sum(credit for credit, _ in best[: item.min_concepts]) / item.min_concepts
+        common_only = (
+            bool(best) and not any(hit.distinctive for _, hit in best) and not _together(per_concept)
+        )
+        if common_only:
+            coverage = min(coverage, COMMON_WORD_CAP)
+        evidence = _dedupe([hit.sentence for _, hit in best])[:EVIDENCE_PER_ITEM]
+        depth_missing = False
+        if item.needs_depth and coverage > 0 and not self._reasoned(item, per_concept):
+            depth_missing = True
+            coverage = min(coverage, NO_DEPTH_CAP)
+        return _Credit(min(1.0, coverage), evidence, len(best), depth_missing, common_only)
+
+    def _reasoned(self, item: RubricItem, per_concept: list[list[Hit]]) -> bool:
+        for concept, concept_hits in zip(item.concepts, per_concept, strict=True):
+            words = {w for term in self.reading.compiled(concept).terms for w in term.stems}
+            for hit in concept_hits:
+                sentence = hit.sentence
+                if sentence_quality(sentence) >= 0.5 and gives_reason(
+                    sentence, words, self.reading.following(sentence)
+                ):
+                    return True
+        return False
+
+    def _item(self, step: FrameworkStep, item: RubricItem) -> ItemResult:
+        credit = self._credit(step, item)
+        score = round(credit.coverage, 3)
+        return ItemResult(
+            id=item.id,
+            title=item.title,
+            weight=item.weight,
+            signal=item.signal,
+            score=score,
+            evidence=tuple(_quoted(s) for s in credit.evidence),
+            evidence_from=tuple(s.step for s in credit.evidence),
+            feedback=_feedback(item, score, credit),
+            why=item.why,
+            generic=item.id in self.generic,
+            depth_missing=credit.depth_missing,
+        )
+
+    # mistakes
+    def _mistakes(self, step: FrameworkStep) -> list[MistakeResult]:
         found = []
-        for mistake in (m for m in case.mistakes if m.step in step.covers):
-            sentence = self._mistake_sentence(mistake, index)
+        for mistake in (m for m in self.case.mistakes if m.step in step.covers):
+            sentence = self._mistake_sentence(mistake)
             if sentence is not None:
                 found.append(
                     MistakeResult(
@@ -167,60 +279,47 @@ class OfflineJudge:
                 )
         return found
 
-    def _mistake_sentence(self, mistake: Mistake, index: SentenceIndex) -> Sentence | None:
+    def _mistake_sentence(self, mistake: Mistake) -> Sentence | None:
+        reading = self.reading
         candidates: set[int] | None = None
+        words: set[str] = set()
         for concept in mistake.when_all:
-            found = {s.index for s in index.sentences_with(self._compiler.compile(concept))}
+            hits = [h for h in reading.hits(concept, "") if h.sentence.step != ASKED]
+            found = {h.sentence.index for h in hits}
             candidates = found if candidates is None else candidates & found
             if not candidates:
                 return None
-        cleared: set[int] = set()
-        for concept in mistake.unless:
-            cleared |= {s.index for s in index.sentences_with(self._compiler.compile(concept))}
-        remaining = sorted((candidates or set()) - cleared)
-        if not remaining:
-            return None
-        return index.sentence(remaining[0])
+            words |= {w for term in reading.compiled(concept).terms for w in term.stems}
+        for index in sorted(candidates or ()):
+            sentence = reading.by_index[index]
+            if rejects(sentence, words) or self._cleared(mistake, sentence):
+                continue
+            return sentence
+        return None
+
+    def _cleared(self, mistake: Mistake, sentence: Sentence) -> bool:
+        """Whether an `unless` concept stands in the sentence's paragraph or bullet."""
+        paragraph = {s.index for s in self.reading.paragraph_of(sentence)}
+        return any(
+            hit.sentence.index in paragraph
+            for concept in mistake.unless
+            for hit in self.reading.hits(concept, "")
+        )
 
 
-def _score_item(
-    item: RubricItem,
-    concept_hits: list[list[Sentence]],
-    items_per_sentence: Counter[int],
-    by_index: dict[int, Sentence],
-    generic: bool,
-) -> ItemResult:
-    def credit(sentence: Sentence) -> float:
-        share = min(1.0, SHARED_BY / max(1, items_per_sentence[sentence.index]))
-        return sentence_quality(sentence) * share
+def _together(per_concept: list[list[Hit]]) -> bool:
+    """Whether two of an item's concepts stand in one paragraph."""
+    seen: dict[tuple[str, int], int] = {}
+    for number, concept_hits in enumerate(per_concept):
+        for hit in concept_hits:
+            place = (hit.sentence.step, hit.sentence.paragraph)
+            if seen.setdefault(place, number) != number:
+                return True
+    return False
 
-    best: list[tuple[float, Sentence]] = []
-    for found in concept_hits:
-        if found:
-            best.append(max(((credit(s), s) for s in found), key=lambda pair: pair[0]))
-    best.sort(key=lambda pair: pair[0], reverse=True)
-    coverage = sum(c for c, _ in best[: item.min_concepts]) / item.min_concepts
-    evidence_sentences = _dedupe([s for _, s in best])[:EVIDENCE_PER_ITEM]
 
-    depth_missing = False
-    if item.needs_depth and coverage > 0:
-        matched = {s.index: s for found in concept_hits for s in found}.values()
-        if not any(sentence_quality(s) >= 0.5 and _has_depth(s, by_index) for s in matched):
-            depth_missing = True
-            coverage = min(coverage, NO_DEPTH_CAP)
-    score = round(min(1.0, coverage), 3)
-    return ItemResult(
-        id=item.id,
-        title=item.title,
-        weight=item.weight,
-        signal=item.signal,
-        score=score,
-        evidence=tuple(clip(s.text) for s in evidence_sentences),
-        feedback=_feedback(item, score, depth_missing, len(best)),
-        why=item.why,
-        generic=generic,
-        depth_missing=depth_missing,
-    )
+def _quoted(sentence: Sentence) -> str:
+    return clip(f"asked: {sentence.text}" if sentence.step == ASKED else sentence.text)
 
 
 def sentence_quality(sentence: Sentence) -> float:
@@ -236,10 +335,12 @@ def _quality(text: str, words: int) -> float:
     stop_ratio = sum(1 for t in tokens(text) if t in STOPWORDS) / words
     separators = sum(text.count(c) for c in ",;/|")
     quality = 1.0 if words >= 6 else 0.6
+    # Terse notes ("10% neg sampling → recalibrate p = q/(q + (1−q)/0.1)") count less than a
+    # sentence but are not a pile of terms: that is what the separator ratio below catches.
     if stop_ratio < 0.1:
-        quality *= 0.35 if words >= 6 else 0.7
+        quality *= 0.6 if words >= 6 else 0.7
     elif stop_ratio < 0.18:
-        quality *= 0.75
+        quality *= 0.85
     list_ratio = separators / words
     if list_ratio > 0.3:
         quality *= 0.2
@@ -248,28 +349,20 @@ def _quality(text: str, words: int) -> float:
     return quality
 
 
-def _has_depth(sentence: Sentence, by_index: dict[int, Sentence]) -> bool:
-    """A reason, a number or a trade-off in `sentence` or the next one of its paragraph."""
-    after = by_index.get(sentence.index + 1)
-    following = [after] if after is not None and after.paragraph == sentence.paragraph else []
-    for candidate in (sentence, *following):
-        text = candidate.text
-        if _REASON.search(text) or _TRADE_OFF.search(text) or _NUMBER.search(text):
-            return True
-    return False
+def _feedback(item: RubricItem, score: float, credit: _Credit) -> str:
+    return fold(_feedback_text(item, score, credit))
 
 
-def _feedback(item: RubricItem, score: float, depth_missing: bool, concepts_found: int) -> str:
-    return fold(_feedback_text(item, score, depth_missing, concepts_found))
-
-
-def _feedback_text(item: RubricItem, score: float, depth_missing: bool, concepts_found: int) -> str:
-    if depth_missing:
+def _feedback_text(item: RubricItem, score: float, credit: _Credit) -> str:
+    concepts_found = credit.concepts_found
+    if credit.depth_missing:
         return f"You name it but give no reason, number or trade-off. {item.feedback}"
     if score >= MET:
         return f"Covered. {item.strong_answer}"
     if concepts_found and item.min_concepts > 1 and concepts_found < item.min_concepts:
         return f"Partly covered ({concepts_found} of {item.min_concepts} aspects). {item.feedback}"
+    if credit.common_only:
+        return f"Only hinted at with a common word; name the idea itself. {item.feedback}"
     if score > 0:
         return f"Only in passing or in a list; say it in a sentence with your reasoning. {item.feedback}"
     return f"{item.feedback} Why it matters: {item.why}"

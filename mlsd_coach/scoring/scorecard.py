@@ -18,8 +18,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, computed_field, field_validator
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `routing`, and `evidence_from` on items
 MET = 0.6  # an item scoring at least this is "met"
+ASKED = "asked"  # in `evidence_from`: the point was made in a clarifying question
 TO_ADD = 3  # how many missed items a step suggests adding
 
 
@@ -37,6 +38,8 @@ class ItemResult(_Frozen):
     title: str
     score: float  # 0-1
     evidence: tuple[str, ...] = ()
+    # where each quote was said: a step id, or "asked" for a clarifying question
+    evidence_from: tuple[str, ...] = ()
     feedback: str = ""
     weight: float = 1.0
     signal: str = ""
@@ -82,6 +85,14 @@ class StepResult(_Frozen):
         return [item.feedback for item in self.open_items()]
 
 
+class Route(_Frozen):
+    """How a part of the answer was assigned to steps, when it was not by an exact title."""
+
+    source: str  # "heading '### 6. Model Development'" or "paragraph 3"
+    steps: tuple[str, ...]  # step ids it was read as (none: it is not scored)
+    why: str
+
+
 class Rating(_Frozen):
     """A score with its level: the whole answer's, or one signal's."""
 
@@ -100,6 +111,7 @@ class Scorecard(_Frozen):
     signals: dict[str, Rating] = {}
     flagged: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
+    routing: tuple[Route, ...] = ()
 
     @field_validator("signals", mode="before")
     @classmethod

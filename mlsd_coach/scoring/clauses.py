@@ -1,0 +1,90 @@
+"""What a clause says about the concept it names: a reason for it, or a rejection of it.
+
+Both are read from a sentence's stems (with their `CLAUSE` markers) around the words that
+matched a concept: a reason counts when it stands in the clause that names the concept or
+the one right after it ("binary cross-entropy, so its output is a calibrated probability"),
+never because "because" occurs somewhere else in the paragraph; a mistake is rejected when
+the clause that names it says so ("accuracy is unreliable here", "instead of accuracy").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from mlsd_coach.scoring.text import CLAUSE, Sentence, stem
+
+Span = tuple[int, int]  # [start, end) positions in a sentence's stems
+
+
+def _stems(words: str) -> frozenset[str]:
+    return frozenset(stem(word) for word in words.split())
+
+
+# Words that introduce a reason, a consequence, a purpose or a trade-off.
+REASON_WORDS = _stems(
+    """because since so therefore thus hence otherwise unless means meaning avoids avoid prevents
+    prevent ensures ensure guarantees keeps lets allows enables causes leads results reduces
+    lowers raises cuts improves protects catches trade tradeoff cost expense vs versus whereas
+    instead rather but however although cheaper faster slower worse better prefer risk risks"""
+)
+# Openers of a next sentence that is about the previous one ("This keeps …", "That way …").
+ANAPHORA = _stems("this that it these those which doing otherwise")
+# Words that reject what the clause names.
+REJECTION_WORDS = _stems(
+    """not never no unreliable misleading meaningless useless wrong bad poor pitfall trap avoid
+    instead rather fails breaks inflates hides overstates ruled excluded drop dropped skip
+    without cannot t"""  # "t": what is left of "don't", "won't", "isn't" once split into words
+)
+
+
+def clause_span(stems: tuple[str, ...], position: int) -> Span:
+    """The clause of `stems` that holds `position`."""
+    start = position
+    while start > 0 and stems[start - 1] != CLAUSE:
+        start -= 1
+    end = position
+    while end < len(stems) and stems[end] != CLAUSE:
+        end += 1
+    return start, end
+
+
+def positions_of(stems: tuple[str, ...], words: Iterable[str]) -> list[int]:
+    wanted = set(words)
+    return [position for position, token in enumerate(stems) if token in wanted]
+
+
+def gives_reason(sentence: Sentence, concept_words: Iterable[str], following: Sentence | None) -> bool:
+    """Whether a reason, a number or a trade-off stands in the clause that names the concept
+    (from the concept on), the clause after it, or a next sentence that is about it."""
+    stems = sentence.stems
+    for position in positions_of(stems, concept_words):
+        _, end = clause_span(stems, position)
+        if end < len(stems):  # the next clause too: "X, so that Y"
+            _, end = clause_span(stems, end + 1)
+        if _has_reason(stems[position:end]):
+            return True
+    if following is not None and following.stems and following.stems[0] in ANAPHORA:
+        return _has_reason(following.stems)
+    return False
+
+
+def _has_reason(stems: tuple[str, ...]) -> bool:
+    for position, token in enumerate(stems):
+        if token in REASON_WORDS or any(character.isdigit() for character in token):
+            return True
+        if token == "to" and position + 1 < len(stems) and stems[position + 1] != CLAUSE:
+            return True  # a purpose: "to subtract the popularity bias"
+        if token == "so" or (token == "which" and "mean" in stems[position + 1 : position + 2]):
+            return True
+    return False
+
+
+def rejects(sentence: Sentence, concept_words: Iterable[str]) -> bool:
+    """Whether a clause that names the concept rejects it ("accuracy is unreliable here",
+    "we won't use a random split", "instead of accuracy we report PR-AUC")."""
+    stems = sentence.stems
+    for position in positions_of(stems, concept_words):
+        start, end = clause_span(stems, position)
+        if any(token in REJECTION_WORDS for token in stems[start:end]):
+            return True
+    return False
