@@ -106,8 +106,11 @@ class ScriptedMockUI:
 
     def get_probe_reply(self, probe, status, expired):
         self.clock.advance(30)
+        if probe.step != "data":
+            return "I would keep that as it is for the first version.", False
         return (
-            "We would correct position bias with inverse propensity weighting from randomised slots.",
+            "Raw watch time favours long videos, so we normalise it by video duration: the label is the "
+            "watch ratio compared within each length bucket.",
             False,
         )
 
@@ -157,7 +160,7 @@ def test_probes_are_asked_only_for_missed_items_and_replies_can_earn_credit(tmp_
         missed = {item.id for item in first[probe.step].items if not item.met}
         assert set(probe.targets) <= missed, f"probe {probe.id} asks about something already covered"
     assert len([e for e in events if e.kind == "probe_reply"]) == len(ui.probes)
-    # The reply about position bias earns credit the first answer missed.
+    # The reply about duration bias earns credit the first answer missed.
     assert last["data"].score > first["data"].score
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
@@ -261,8 +262,9 @@ def _reference_within_a_clause(tokens, pattern, slack=3):
             current.append(token)
     clauses.append(current)
     width = len(pattern) + slack
+    wanted = Counter(pattern)
     return any(
-        set(pattern) <= set(clause[start : start + width])
+        not wanted - Counter(clause[start : start + width])
         for clause in clauses
         for start in range(len(clause))
     )

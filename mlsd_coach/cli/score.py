@@ -17,7 +17,10 @@ def score(
     case_id: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. feed-ranking.")],
     answer_file: Annotated[
         Path,
-        typer.Argument(metavar="FILE", help="Your answer in Markdown: one `## ` heading per step."),
+        typer.Argument(
+            metavar="FILE",
+            help="Your answer, Markdown or plain text, in any layout (headings of any kind, or none).",
+        ),
     ],
     framework: FrameworkOption = "7",
     scorer: ScorerOption = "auto",
@@ -34,7 +37,7 @@ def score(
     case = app_state.case(case_id)
     notices = NoticeBuffer()
     judge = make_judge(scorer, notices)
-    answer = parse_answer(text, chosen_framework, app_state.frameworks["seven-step"])
+    answer = parse_answer(text, chosen_framework, app_state.frameworks["seven-step"], case=case)
     card = score(judge, case, chosen_framework, answer)
     for notice in notices.drain():
         typer.echo(plain(f"note: {notice}"), err=True)

@@ -19,7 +19,7 @@ from mlsd_coach import paths
 from mlsd_coach.coach.drafts import Drafts
 from mlsd_coach.coach.probes import hint_for, select_probes
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
-from mlsd_coach.scoring.aggregate import build_scorecard
+from mlsd_coach.scoring.aggregate import OFFLINE, build_scorecard
 from mlsd_coach.scoring.interviewer import Reply
 from mlsd_coach.scoring.judge import Interviewer, Judge, JudgeContext, NoticeBuffer
 from mlsd_coach.scoring.scorecard import Scorecard, StepResult
@@ -212,17 +212,20 @@ class InterviewSession:
         return notices
 
     def finish(self) -> Scorecard:
-        """The scorecard from each step's latest verdict; unanswered steps score 0."""
+        """The scorecard from each step's latest verdict; unanswered steps score 0. A step the
+        offline judge scored is judged again with the whole answer, since a point made in a
+        later step counts for it too (a model judge's verdict stands: it read the step)."""
         results = []
         for step in self.framework.steps:
             state = self.steps.get(step.id)
-            if state is not None and state.text and state.result is None:
-                state.result = self._judge(step.id, state.text)  # answered but never scored (a crash)
+            if state is not None and state.text and (state.result is None or state.result.judge == OFFLINE):
+                state.result = self._judge(step.id, state.text)  # never scored (a crash), or offline
             results.append(state.result if state and state.result else self._judge(step.id, ""))
         card = build_scorecard(self.case, self.framework, self.judge.name, results)
         self.store.finish_session(self.session_id, card)
         return card
 
     def _judge(self, step_id: str, text: str) -> StepResult:
-        context = JudgeContext(questions=tuple(self.questions))
+        said = {step_id: state.text for step_id, state in self.steps.items() if state.text}
+        context = JudgeContext(questions=tuple(self.questions), answer=said)
         return self.judge.score_step(self.case, self.framework, step_id, text, context)

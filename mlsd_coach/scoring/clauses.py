@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from mlsd_coach.scoring.text import CLAUSE, Sentence, stem
+from mlsd_coach.scoring.text import CLAUSE, STOPWORDS, Sentence, stem
 
 Span = tuple[int, int]  # [start, end) positions in a sentence's stems
 
@@ -27,6 +27,10 @@ REASON_WORDS = _stems(
     lowers raises cuts improves protects catches trade tradeoff cost expense vs versus whereas
     instead rather but however although cheaper faster slower worse better prefer risk risks"""
 )
+# Words that introduce how it is done: a mechanism counts as depth when at least
+# MECHANISM_WORDS content words follow it in the clause ("with inverse propensity weights").
+MECHANISM_MARKERS = _stems("with using via through by")
+MECHANISM_WORDS = 2
 # Openers of a next sentence that is about the previous one ("This keeps …", "That way …").
 ANAPHORA = _stems("this that it these those which doing otherwise")
 # Words that reject what the clause names.
@@ -54,14 +58,16 @@ def positions_of(stems: tuple[str, ...], words: Iterable[str]) -> list[int]:
 
 
 def gives_reason(sentence: Sentence, concept_words: Iterable[str], following: Sentence | None) -> bool:
-    """Whether a reason, a number or a trade-off stands in the clause that names the concept
-    (from the concept on), the clause after it, or a next sentence that is about it."""
+    """Whether a reason, a number, a trade-off or a mechanism stands in the clause that names
+    the concept (from the concept on), the clause after it, or a next sentence about it."""
     stems = sentence.stems
-    for position in positions_of(stems, concept_words):
-        _, end = clause_span(stems, position)
+    own = set(concept_words)
+    for position in positions_of(stems, own):
+        _, clause_end = clause_span(stems, position)
+        end = clause_end
         if end < len(stems):  # the next clause too: "X, so that Y"
             _, end = clause_span(stems, end + 1)
-        if _has_reason(stems[position:end]):
+        if _has_reason(stems[position:end]) or _has_mechanism(stems[position:clause_end], own):
             return True
     if following is not None and following.stems and following.stems[0] in ANAPHORA:
         return _has_reason(following.stems)
@@ -76,6 +82,15 @@ def _has_reason(stems: tuple[str, ...]) -> bool:
             return True  # a purpose: "to subtract the popularity bias"
         if token == "so" or (token == "which" and "mean" in stems[position + 1 : position + 2]):
             return True
+    return False
+
+
+def _has_mechanism(stems: tuple[str, ...], concept_words: set[str]) -> bool:
+    for position, token in enumerate(stems):
+        if token in MECHANISM_MARKERS:
+            after = [t for t in stems[position + 1 :] if t not in STOPWORDS and t not in concept_words]
+            if len(after) >= MECHANISM_WORDS:
+                return True
     return False
 
 

@@ -18,7 +18,7 @@ makes it another metric: "accuracy" in "balanced accuracy" or "top-k accuracy", 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -208,17 +208,21 @@ def _holds(tokens: Pattern, pattern: Pattern) -> bool:
 
 
 def within_a_clause(tokens: Pattern, pattern: Pattern) -> bool:
-    """Whether every stem of `pattern` occurs, in any order, in one clause of `tokens` and
-    inside a window of len(pattern) + SLACK words."""
-    wanted = set(pattern)
+    """Whether every stem of `pattern` occurs (as often as it does in the pattern), in any
+    order, in one clause of `tokens` and inside a window of len(pattern) + SLACK words."""
+    wanted = Counter(pattern)
     window = len(pattern) + SLACK
-    last_seen: dict[str, int] = {}
+    seen: dict[str, list[int]] = {}
     for position, token in enumerate(tokens):
         if token == CLAUSE:
-            last_seen.clear()
+            seen.clear()
             continue
-        if token in wanted:
-            last_seen[token] = position
-            if len(last_seen) == len(wanted) and position - min(last_seen.values()) < window:
+        if token not in wanted:
+            continue
+        recent = seen.setdefault(token, [])
+        recent.append(position)
+        del recent[: -wanted[token]]  # only the latest occurrences can start the tightest window
+        if len(seen) == len(wanted) and all(len(seen[t]) == n for t, n in wanted.items()):
+            if position - min(p[0] for p in seen.values()) < window:
                 return True
     return False

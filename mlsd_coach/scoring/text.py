@@ -78,8 +78,16 @@ _SPELLING = [
     (re.compile(r"(?<=[a-z]{3})ll(ed|ing|er|ers)\b"), r"l\1"),  # modelling, labelled
 ]
 _ARTICLES = frozenset({"a", "an", "the"})
-# Stems the stemmer gets wrong for this domain ("embed" would become "emb").
-_STEM_FIXES = {"embed": "embed", "embeds": "embed", "embedded": "embed"}
+# Stems the stemmer gets wrong for this domain: "embed" would become "emb", "IPS" (inverse
+# propensity scoring) "ip" like an IP address, "carding" "card", "paging" "page".
+_STEM_FIXES = {
+    "embed": "embed",
+    "embeds": "embed",
+    "embedded": "embed",
+    "ips": "ips",
+    "carding": "carding",
+    "paging": "paging",
+}
 
 STOPWORDS = frozenset(
     """a an the and or but if then so than that this these those it its is are was were be been being
