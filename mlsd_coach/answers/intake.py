@@ -15,6 +15,7 @@ Every decision other than an exact title is recorded as a `Route` with its reaso
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from mlsd_coach.answers.step_names import HeadingResolver, Naming
@@ -24,6 +25,7 @@ from mlsd_coach.prose import clip
 from mlsd_coach.scoring.scorecard import Route
 
 MAX_ROUTES = 40  # routing decisions recorded one by one; the rest are counted
+MIN_OWN_TITLES = 3  # bold, numbered or capitalised title lines that make an answer's sections
 MAX_HEADING_WORDS = 8  # a bold, numbered, capitalised or label line longer than this is prose
 SHOWN_HEADING_CHARS = 80
 
@@ -113,9 +115,10 @@ class _Reader:
 
     # which headings are the sections
     def section_tier(self, headings: list[_Heading]) -> tuple[str, int] | None:
-        """The kind (and level) of heading that names the most steps; None if no kind
-        names a step (then the answer is read paragraph by paragraph). A level of `#`
-        headings that names none is still taken when it splits the answer in two or more."""
+        """The kind (and level) of heading that names the most steps. If none names a step:
+        a level of `#` headings that splits the answer in two or more, else a kind of title
+        line used at least MIN_OWN_TITLES times; None if there is neither (then the answer
+        is read paragraph by paragraph)."""
         named: dict[tuple[str, int], set[str]] = {}
         counts: dict[tuple[str, int], int] = {}
         for heading in headings:
@@ -126,7 +129,13 @@ class _Reader:
         if usable:
             return max(usable, key=lambda t: (usable[t], -_KIND_ORDER[t[0]], -t[1]))
         atx = [t for t in counts if t[0] == ATX and counts[t] >= 2]
-        return min(atx, key=lambda t: t[1]) if atx else None
+        if atx:
+            return min(atx, key=lambda t: t[1])
+        # titles in the author's own words: a kind of line heading used often enough to be the
+        # answer's structure (bold lead-ins inside prose do not count)
+        whole_lines = Counter(h.tier for h in headings if not h.rest and h.kind != LABEL)
+        own = [t for t, n in whole_lines.items() if n >= MIN_OWN_TITLES]
+        return min(own, key=lambda t: _KIND_ORDER[t[0]]) if own else None
 
     def starts_section(self, heading: _Heading) -> bool:
         """A bold lead-in ("**Latency:** 150 ms …") starts a section only if it names a step;

@@ -40,6 +40,7 @@ class HeadingResolver:
         self._names = _StepNames(framework)
         other = seven_step is not None and seven_step.id != framework.id
         self._seven = _StepNames(seven_step) if seven_step is not None and other else None
+        self._namings: dict[str, Naming] = {}  # an answer repeats headings; each is read once
 
     def resolve(self, title: str) -> FrameworkStep | None:
         """The one step a heading names by its words, else by its number; None if neither."""
@@ -50,6 +51,12 @@ class HeadingResolver:
 
     def naming(self, title: str) -> Naming:
         """Every step the words of `title` name (the exact name first), and its number."""
+        known = self._namings.get(title)
+        if known is None:
+            known = self._namings[title] = self._naming(title)
+        return known
+
+    def _naming(self, title: str) -> Naming:
         number: int | None = None
         match = _NUMBER_PREFIX.match(title.strip())
         rest = title

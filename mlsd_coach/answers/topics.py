@@ -36,19 +36,17 @@ class Topic:
 
 
 class TopicReader:
+    """Reads passages against the vocabulary of a framework's steps (and a case's items). The
+    vocabulary is built on the first passage, once per framework and case in a process."""
+
     def __init__(self, framework: Framework, case: CaseStudy | None = None) -> None:
+        self._framework = framework
+        self._case = case
         self._steps = framework.steps
-        counts: dict[str, Counter[str]] = defaultdict(Counter)  # stem -> step id -> uses
-        for step in framework.steps:
-            for word in _content_stems(_step_text(framework, step, case)):
-                counts[word][step.id] += 1
-        self._weights: dict[str, dict[str, float]] = {}
-        even = 1 / len(framework.steps)
-        for word, by_step in counts.items():
-            total = sum(by_step.values()) + RARITY
-            # what a word tells is how much more of its use falls in a step than an even spread
-            weights = {step_id: uses / total - even for step_id, uses in by_step.items()}
-            self._weights[word] = {step_id: weight for step_id, weight in weights.items() if weight > 0}
+
+    @property
+    def _weights(self) -> dict[str, dict[str, float]]:
+        return vocabulary(self._framework, self._case)
 
     def topic(self, text: str, title: str = "", position: float | None = None) -> Topic:
         """The step `text` (under `title`, at `position` in the answer) is about."""
@@ -80,6 +78,35 @@ class TopicReader:
         words = [word for _, word in sorted(deciding[best_id], key=lambda pair: -pair[0])[:SHOWN_WORDS]]
         step = next(step for step in self._steps if step.id == best_id)
         return Topic(step, best, tuple(words))
+
+
+# (framework, case, weights): the objects are kept so that their ids cannot be reused
+_VOCABULARIES: dict[tuple[int, int], tuple[Framework, CaseStudy | None, dict[str, dict[str, float]]]] = {}
+
+
+def vocabulary(framework: Framework, case: CaseStudy | None) -> dict[str, dict[str, float]]:
+    """The step weights of `framework` (with `case`'s items), built once per pair of objects."""
+    key = (id(framework), id(case))
+    known = _VOCABULARIES.get(key)
+    if known is None or known[0] is not framework or known[1] is not case:
+        known = _VOCABULARIES[key] = (framework, case, _step_weights(framework, case))
+    return known[2]
+
+
+def _step_weights(framework: Framework, case: CaseStudy | None) -> dict[str, dict[str, float]]:
+    """word stem -> step id -> how much more of the word's use falls in that step than an
+    even spread would put there (only steps where that is positive)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)  # stem -> step id -> uses
+    for step in framework.steps:
+        for word in _content_stems(_step_text(framework, step, case)):
+            counts[word][step.id] += 1
+    weights: dict[str, dict[str, float]] = {}
+    even = 1 / len(framework.steps)
+    for word, by_step in counts.items():
+        total = sum(by_step.values()) + RARITY
+        share = {step_id: uses / total - even for step_id, uses in by_step.items()}
+        weights[word] = {step_id: weight for step_id, weight in share.items() if weight > 0}
+    return weights
 
 
 def _step_text(framework: Framework, step: FrameworkStep, case: CaseStudy | None) -> Iterable[str]:

@@ -107,7 +107,7 @@ class OfflineJudge:
     def score_step(
         self, case: CaseStudy, framework: Framework, step_id: str, text: str, context: JudgeContext
     ) -> StepResult:
-        texts = {**context.answer, step_id: text}
+        texts = {key: value for key, value in {**context.answer, step_id: text}.items() if value.strip()}
         verdicts = self._verdicts(case, framework, texts, context.questions)
         result = verdicts.step(framework.step(step_id))
         self._keep_compiled()
@@ -292,16 +292,20 @@ class _AnswerVerdicts:
             words |= {w for term in reading.compiled(concept).terms for w in term.stems}
         for index in sorted(candidates or ()):
             sentence = reading.by_index[index]
-            if rejects(sentence, words) or self._cleared(mistake, sentence):
+            if rejects(sentence, words) or self._cleared(mistake, sentence, words):
                 continue
             return sentence
         return None
 
-    def _cleared(self, mistake: Mistake, sentence: Sentence) -> bool:
-        """Whether an `unless` concept stands in the sentence's paragraph or bullet."""
-        paragraph = {s.index for s in self.reading.paragraph_of(sentence)}
+    def _cleared(self, mistake: Mistake, sentence: Sentence, words: set[str]) -> bool:
+        """Whether the sentence's paragraph (or bullet) holds an `unless` concept, or another
+        sentence that rejects the mistake ("Accuracy is ruled out since …")."""
+        paragraph = self.reading.paragraph_of(sentence)
+        indexes = {s.index for s in paragraph}
+        if any(rejects(other, words) for other in paragraph if other.index != sentence.index):
+            return True
         return any(
-            hit.sentence.index in paragraph
+            hit.sentence.index in indexes
             for concept in mistake.unless
             for hit in self.reading.hits(concept, "")
         )

@@ -117,14 +117,18 @@ _SPACED_DASH = re.compile(r"\s[-\u2013\u2014]+\s|[\u2013\u2014]")
 
 def normalise(text: str) -> str:
     text = _SPACED_DASH.sub(" ; ", _UPPER_PLURAL.sub(r"\1", text).lower())
-    for pattern, replacement in _SLASH_WORDS:
-        text = pattern.sub(replacement, text)
-    text = _PREFIX_HYPHEN.sub(r"\1", text).translate(_DASHES)
-    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], text)
-    text = _FRACTION_OF_SECOND.sub(lambda m: f"{_FRACTIONS[m.group(1)]} ms", text)
-    text = _HALF_SECOND.sub("500 ms", text)
-    text = _DURATION.sub(_milliseconds, text)
-    text = _SCALE.sub(lambda m: f"{m.group(1)}{_SCALE_SUFFIX[m.group(2)]}", text)
+    if "/" in text:
+        for pattern, replacement in _SLASH_WORDS:
+            text = pattern.sub(replacement, text)
+    if "-" in text or "\u2010" in text or "\u2011" in text:
+        text = _PREFIX_HYPHEN.sub(r"\1", text)
+    text = _NUMBER_WORD.sub(lambda m: _NUMBER_WORDS[m.group(1)], text.translate(_DASHES))
+    if "second" in text:
+        text = _FRACTION_OF_SECOND.sub(lambda m: f"{_FRACTIONS[m.group(1)]} ms", text)
+        text = _HALF_SECOND.sub("500 ms", text)
+    if any(character.isdigit() for character in text):
+        text = _DURATION.sub(_milliseconds, text)
+        text = _SCALE.sub(lambda m: f"{m.group(1)}{_SCALE_SUFFIX[m.group(2)]}", text)
     for pattern, replacement in _SPELLING:
         text = pattern.sub(replacement, text)
     return text
@@ -166,14 +170,21 @@ def stems(text: str) -> tuple[str, ...]:
 
 def clause_stems(text: str) -> tuple[str, ...]:
     """The stems of `text` with a `CLAUSE` marker wherever punctuation ends a clause."""
+    return _clause_stems_and_words(text)[0]
+
+
+def _clause_stems_and_words(text: str) -> tuple[tuple[str, ...], int]:
+    """`clause_stems(text)` and how many word tokens `text` has, from one normalisation."""
     out: list[str] = []
+    words = 0
     for token in _CLAUSE_TOKEN.findall(normalise(text)):
         if token[0].isalnum():
+            words += 1
             if token not in _ARTICLES:
                 out.append(stem(token))
         elif out and out[-1] != CLAUSE:
             out.append(CLAUSE)
-    return tuple(out)
+    return tuple(out), words
 
 
 # Words a rubric phrase may carry that say nothing on their own: a phrase is found from its
@@ -249,7 +260,8 @@ def _add(sentences: list[Sentence], paragraph_text: str, paragraph: int, step: s
     for sentence in _SENTENCE_END.split(protected):
         for piece in _pieces(sentence.replace("\u2024", ".").strip()):
             index = first_index + len(sentences)
-            sentences.append(Sentence(index, piece, clause_stems(piece), len(tokens(piece)), paragraph, step))
+            stems, words = _clause_stems_and_words(piece)
+            sentences.append(Sentence(index, piece, stems, words, paragraph, step))
 
 
 def _pieces(sentence: str) -> list[str]:
