@@ -230,3 +230,20 @@ def test_clarifying_questions_count_for_the_requirements_items():
     objective = item(card, "generic-business-objective")
     assert objective.score > 0 and objective.evidence[0].startswith("asked: ")
     assert objective.evidence_from[0] == "asked"
+
+
+def test_a_practice_session_credits_the_questions_asked_and_the_facts_given(tmp_path):
+    from mlsd_coach.coach.session import InterviewSession
+    from mlsd_coach.scoring.judge import NoticeBuffer
+    from mlsd_coach.store.history import HistoryStore
+    from mlsd_coach.store.kinds import Mode
+
+    case = LIBRARY.case("feed-ranking")
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = InterviewSession.start(store, case, SEVEN, JUDGE, NoticeBuffer(), Mode.PRACTICE)
+        session.ask("How many daily active users are there?")
+        session.done_clarifying()
+        card = session.finish()
+    scale = item(card, "generic-scale-and-latency")
+    assert scale.score > 0 and scale.evidence[0].startswith("asked: How many daily active users")
+    assert "(answered: " in scale.evidence[0]

@@ -20,7 +20,7 @@ from mlsd_coach.coach.drafts import Drafts
 from mlsd_coach.coach.probes import hint_for, select_probes
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
 from mlsd_coach.scoring.aggregate import OFFLINE, build_scorecard
-from mlsd_coach.scoring.interviewer import Reply
+from mlsd_coach.scoring.interviewer import Reply, answer_question
 from mlsd_coach.scoring.judge import Interviewer, Judge, JudgeContext, NoticeBuffer
 from mlsd_coach.scoring.scorecard import Scorecard, StepResult
 from mlsd_coach.store.history import HistoryStore
@@ -227,5 +227,16 @@ class InterviewSession:
 
     def _judge(self, step_id: str, text: str) -> StepResult:
         said = {step_id: state.text for step_id, state in self.steps.items() if state.text}
-        context = JudgeContext(questions=tuple(self.questions), answer=said)
+        asked = tuple(with_topics(self.case, question) for question in self.questions)
+        context = JudgeContext(questions=asked, answer=said)
         return self.judge.score_step(self.case, self.framework, step_id, text, context)
+
+
+def with_topics(case: CaseStudy, question: str) -> str:
+    """A clarifying question with the topics of the facts it was answered from, which count
+    as evidence of what was asked: "What's the SLA? (answered: latency budget)". The facts are
+    those of the case, found the same way whichever interviewer phrased the reply."""
+    facts = answer_question(case, question).facts
+    if not facts:
+        return question
+    return f"{question} (answered: {'; '.join(fact.topic for fact in facts)})"
