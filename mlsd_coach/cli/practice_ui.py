@@ -29,6 +29,7 @@ class TerminalUI:
     def __init__(self, console: Console, drafts: Drafts) -> None:
         self.out = console
         self.drafts = drafts
+        self._titles: dict[str, str] = {}  # step id -> title, for "said under …"
 
     def show_prompt(self, case: CaseStudy, resumed_steps: int) -> None:
         self.out.print(f"\n[bold]{safe(case.title)}[/bold]  [dim]{safe(case.id)} · {case.difficulty}[/dim]")
@@ -50,6 +51,7 @@ class TerminalUI:
         self.out.print(f"[{style}]Interviewer:[/{style}] {safe(reflow(reply.text))}\n")
 
     def show_step(self, step: FrameworkStep, framework: Framework) -> None:
+        self._titles = {each.id: each.title for each in framework.steps}
         self.out.rule(
             f"[bold]Step {step.number} of {len(framework.steps)}: {safe(step.title)}[/bold]  ({step.minutes:g} min)"
         )
@@ -79,7 +81,7 @@ class TerminalUI:
         self.out.print(f"[yellow]Hint:[/yellow] {safe(reflow(text))}\n")
 
     def show_step_result(self, result: StepResult) -> None:
-        self.out.print(step_panel(result))
+        self.out.print(step_panel(result, self._titles))
 
     def show_probe(self, probe: Probe) -> None:
         self.out.print(

@@ -25,6 +25,7 @@ from mlsd_coach.content.rubric import step_items, step_model_answer
 from mlsd_coach.llm.client import LlmClient, LlmServerFailure, LlmUnavailable
 from mlsd_coach.prose import fold
 from mlsd_coach.scoring.aggregate import step_result
+from mlsd_coach.scoring.guard import normalise
 from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices
 from mlsd_coach.scoring.llm_interviewer import LlmInterviewer
 from mlsd_coach.scoring.offline import OfflineJudge, flagged_sentences, no_credit
@@ -96,7 +97,8 @@ class LlmJudge:
         step = framework.step(step_id)
         flagged = {sentence.text for sentence, _ in flagged_sentences(text)}
         try:
-            return self._judge(case, framework, step, without_flagged(text, flagged), offline)
+            # the model reads what the guard read: normalised, nothing addressed to the grader
+            return self._judge(case, framework, step, normalise(without_flagged(text, flagged)), offline)
         except LlmServerFailure as err:
             self._server_failure = str(err)
             self._notices(

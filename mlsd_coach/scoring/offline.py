@@ -30,7 +30,7 @@ from mlsd_coach.content.rubric import step_items
 from mlsd_coach.prose import clip, fold
 from mlsd_coach.scoring.aggregate import OFFLINE, step_result, unanswered_step
 from mlsd_coach.scoring.clauses import gives_reason, rejects
-from mlsd_coach.scoring.guard import grader_directed
+from mlsd_coach.scoring.guard import Flag, flag_sentences
 from mlsd_coach.scoring.interviewer import FactInterviewer
 from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices, ignore_notices
 from mlsd_coach.scoring.matcher import CompiledTable, ConceptCompiler, Hit
@@ -47,14 +47,11 @@ EVIDENCE_PER_ITEM = 2
 MAX_FLAGS_PER_STEP = 5
 
 
-def flagged_sentences(text: str) -> list[tuple[Sentence, str]]:
-    """The sentences of `text` that address the grader, each with the reason."""
-    found = []
-    for sentence in split_sentences(text):
-        reason = grader_directed(sentence.text)
-        if reason:
-            found.append((sentence, reason))
-    return found
+def flagged_sentences(text: str) -> list[tuple[Sentence, Flag]]:
+    """The sentences of `text` that address (or may address) the grader, with the flag."""
+    sentences = split_sentences(text)
+    flags = flag_sentences([s.text for s in sentences])
+    return [(sentence, flag) for sentence, flag in zip(sentences, flags, strict=True) if flag is not None]
 
 
 def describe_flag(sentence: str, reason: str) -> str:
@@ -158,6 +155,10 @@ class _AnswerVerdicts:
         results = [self._item(step, item) for item in items]
         flagged = self.reading.flagged.get(step.id, [])
         notes = _unscored_note(step, self.reading.over_cap.get(step.id, 0))
+        notes += [
+            f"step '{step.id}': not credited, it may be addressed to the grader: {describe_flag(s.text, reason)}"
+            for s, reason in self.reading.uncredited.get(step.id, [])[:MAX_FLAGS_PER_STEP]
+        ]
         own = [s for s in self.reading.sentences if s.step == step.id]
         notes += _stuffing_notes(step, own, results)
         return step_result(

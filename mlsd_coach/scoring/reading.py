@@ -4,7 +4,8 @@ concept was found.
 
 An interviewer credits a point wherever it is made, so a rubric item is looked for in the
 whole answer, not only in the step that owns it. Not evidence: sentences addressed to the
-grader (`guard.py`), sentences that only point elsewhere ("read more about A/B testing"),
+grader (`guard.py`: an unambiguous one disqualifies the answer, a doubtful one only loses
+its credit), sentences that only point elsewhere ("read more about A/B testing"),
 and connective ones that only announce what follows ("the goals are as follows:").
 Clarifying questions count only for the items of the first step, where asking is the point.
 """
@@ -16,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mlsd_coach.content.models import Concept, Framework
-from mlsd_coach.scoring.guard import grader_directed
+from mlsd_coach.scoring.guard import flag_sentences
 from mlsd_coach.scoring.matcher import CompiledConcept, ConceptCompiler, Hit, SentenceIndex
 from mlsd_coach.scoring.scorecard import ASKED
 from mlsd_coach.scoring.text import Sentence, split_sentences
@@ -53,6 +54,7 @@ class Reading:
 
     sentences: list[Sentence]
     flagged: dict[str, list[tuple[Sentence, str]]]  # step id -> sentences addressed to the grader
+    uncredited: dict[str, list[tuple[Sentence, str]]]  # step id -> sentences that may be; no credit
     over_cap: dict[str, int]  # step id -> sentences it has beyond MAX_SCORED_SENTENCES
     first_step: str
     compiler: ConceptCompiler
@@ -88,7 +90,11 @@ class Reading:
         return [s for s in self.sentences if s.step == sentence.step and s.paragraph == sentence.paragraph]
 
     def answered(self, step_id: str) -> bool:
-        return any(s.step == step_id for s in self.sentences) or bool(self.flagged.get(step_id))
+        return (
+            any(s.step == step_id for s in self.sentences)
+            or bool(self.flagged.get(step_id))
+            or bool(self.uncredited.get(step_id))
+        )
 
 
 def read_answer(
@@ -101,20 +107,22 @@ def read_answer(
     those that may serve as evidence, and note the ones addressed to the grader."""
     sentences: list[Sentence] = []
     flagged: dict[str, list[tuple[Sentence, str]]] = {}
+    uncredited: dict[str, list[tuple[Sentence, str]]] = {}
     over_cap: dict[str, int] = {}
     next_index = 0
     sources = [(step.id, texts.get(step.id, "")) for step in framework.steps]
     sources.append((ASKED, "\n\n".join(f"- {question}" for question in questions)))
     for step_id, text in sources:
         usable = []
-        for sentence in split_sentences(text, step=step_id, first_index=next_index):
-            reason = grader_directed(sentence.text)
-            if reason:
-                flagged.setdefault(step_id, []).append((sentence, reason))
+        split = split_sentences(text, step=step_id, first_index=next_index)
+        for sentence, flag in zip(split, flag_sentences([s.text for s in split]), strict=True):
+            if flag is not None:
+                kind = flagged if flag.disqualifies else uncredited
+                kind.setdefault(step_id, []).append((sentence, flag.reason))
             elif is_evidence(sentence):
                 usable.append(sentence)
             next_index = sentence.index + 1
         if len(usable) > MAX_SCORED_SENTENCES:
             over_cap[step_id] = len(usable)
         sentences.extend(usable[:MAX_SCORED_SENTENCES])
-    return Reading(sentences, flagged, over_cap, framework.steps[0].id, compiler)
+    return Reading(sentences, flagged, uncredited, over_cap, framework.steps[0].id, compiler)
