@@ -99,3 +99,27 @@ def test_an_ambiguous_order_only_loses_its_credit_and_says_so():
     card = score(JUDGE, case, SEVEN, parse_answer(text, SEVEN, case=case))
     assert not card.flagged and card.score >= 0
     assert any("not credited, it may be addressed to the grader" in warning for warning in card.warnings)
+
+
+TEMPLATES = {
+    "a skeleton repeated per concept": "We also consider {} in this design because it matters.",
+    "a plain sentence per concept": "{} is part of our approach.",
+    "a stock reason per concept": "We add {} because it improves the system at some cost.",
+    "a bare name per concept": "We use {}.",
+}
+
+
+@pytest.mark.parametrize("form", sorted(TEMPLATES))
+@pytest.mark.parametrize("case_id", sorted(LIBRARY.cases))
+def test_templates_and_piles_of_concepts_score_below_a_genuine_mid_answer(case_id, form):
+    from mlsd_coach.content.rubric import step_items
+
+    case = LIBRARY.case(case_id)
+    mid_text = (DATA / "answers" / case_id / "mid.md").read_text(encoding="utf-8")
+    mid = score(JUDGE, case, SEVEN, parse_answer(mid_text, SEVEN, case=case)).score
+    parts = []
+    for step in SEVEN.steps:
+        names = [concept.name for item in step_items(SEVEN, case, step) for concept in item.concepts]
+        parts.append(f"## {step.title}\n" + " ".join(TEMPLATES[form].format(name) for name in names))
+    for text in ("\n\n".join(parts), "\n\n".join(p.replace(". ", ".\n- ") for p in parts)):
+        assert score(JUDGE, case, SEVEN, parse_answer(text, SEVEN, case=case)).score < mid - 15

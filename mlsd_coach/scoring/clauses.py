@@ -27,6 +27,12 @@ REASON_WORDS = _stems(
     lowers raises cuts improves protects catches trade tradeoff cost expense vs versus whereas
     instead rather but however although cheaper faster slower worse better prefer risk risks"""
 )
+# What a stock reason is made of: "because it matters", "it is important", "at some cost".
+STOCK_WORDS = _stems(
+    """matters matter important importance helps help good great useful works work needed need
+    sense some thing things way ways worth valuable value makes make sure key crucial critical
+    essential relevant right best idea design system overall general"""
+)
 # Words that introduce how it is done: a mechanism counts as depth when at least
 # MECHANISM_WORDS content words follow it in the clause ("with inverse propensity weights").
 MECHANISM_MARKERS = _stems("with using via through by")
@@ -75,12 +81,28 @@ def gives_reason(sentence: Sentence, concept_words: Iterable[str], following: Se
 
 
 def _has_reason(stems: tuple[str, ...]) -> bool:
+    """A number, or a reason word followed by something it says ("because short clicks are
+    noise"), not a stock phrase ("because it matters", "at some cost")."""
     for position, token in enumerate(stems):
-        if token in REASON_WORDS or any(character.isdigit() for character in token):
+        if any(character.isdigit() for character in token):
             return True
-        if token == "to" and position + 1 < len(stems) and stems[position + 1] != CLAUSE:
-            return True  # a purpose: "to subtract the popularity bias"
-        if token == "so" or (token == "which" and "mean" in stems[position + 1 : position + 2]):
+        opens = (
+            token in REASON_WORDS
+            or token == "to"
+            or (token == "which" and "mean" in stems[position + 1 : position + 2])
+        )
+        if opens and _says_something(stems[position + 1 :]):
+            return True
+    return False
+
+
+def _says_something(stems: tuple[str, ...]) -> bool:
+    """Whether the rest of the clause holds a word that is not a stop word, a reason word or
+    boilerplate."""
+    for token in stems:
+        if token == CLAUSE:
+            return False
+        if token not in STOPWORDS and token not in REASON_WORDS and token not in STOCK_WORDS:
             return True
     return False
 

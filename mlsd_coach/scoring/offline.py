@@ -36,6 +36,7 @@ from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices, ignore_
 from mlsd_coach.scoring.matcher import CompiledTable, ConceptCompiler, Hit
 from mlsd_coach.scoring.reading import MAX_SCORED_SENTENCES, Reading, read_answer
 from mlsd_coach.scoring.scorecard import ASKED, MET, ItemResult, MistakeResult, StepResult
+from mlsd_coach.scoring.templates import filler_only, template_sentences
 from mlsd_coach.scoring.text import STOPWORDS, Sentence, split_sentences, tokens
 
 __all__ = ["MAX_SCORED_SENTENCES", "OfflineJudge", "make_judge"]
@@ -43,6 +44,7 @@ __all__ = ["MAX_SCORED_SENTENCES", "OfflineJudge", "make_judge"]
 NO_DEPTH_CAP = 0.5
 COMMON_WORD_CAP = 0.25
 SHARED_CREDIT = 0.5
+FILLER_SHARE = 0.3  # what a sentence of concept names and filler is worth, of a real one
 EVIDENCE_PER_ITEM = 2
 MAX_FLAGS_PER_STEP = 5
 
@@ -143,6 +145,16 @@ class _AnswerVerdicts:
             for item in self.items[step.id]:
                 self.hits[(step.id, item.id)] = [reading.hits(c, step.id) for c in item.concepts]
         self.best_item = self._best_item_per_sentence()
+        matched = self._matched_words()
+        self.templates = template_sentences(reading.sentences, matched)
+        self.filler = {s.index for s in reading.sentences if filler_only(s, matched.get(s.index, set()))}
+
+    def quality(self, sentence: Sentence) -> float:
+        """A sentence's worth as evidence: none for a template, a list's for filler."""
+        if sentence.index in self.templates:
+            return 0.0
+        quality = sentence_quality(sentence)
+        return quality * FILLER_SHARE if sentence.index in self.filler else quality
 
     def step(self, step: FrameworkStep) -> StepResult:
         items = self.items[step.id]
@@ -193,6 +205,15 @@ class _AnswerVerdicts:
             best[index] = {k for k in ranked if k == top or by_item[k][2] & top_words}
         return best
 
+    def _matched_words(self) -> dict[int, set[str]]:
+        """For each sentence, its words that belong to a rubric concept found in it."""
+        matched: dict[int, set[str]] = defaultdict(set)
+        for key, per_concept in self.hits.items():
+            for concept_hits in per_concept:
+                for hit in concept_hits:
+                    matched[hit.sentence.index] |= set(hit.sentence.stems) & self._item_words(key)
+        return matched
+
     @cache  # noqa: B019  # one verdict object per answer; the cache dies with it
     def _item_words(self, key: tuple[str, str]) -> set[str]:
         step_id, item_id = key
@@ -204,7 +225,7 @@ class _AnswerVerdicts:
         return words
 
     def _sentence_credit(self, key: tuple[str, str], sentence: Sentence) -> float:
-        quality = sentence_quality(sentence)
+        quality = self.quality(sentence)
         if key in self.best_item.get(sentence.index, {key}):
             return quality
         return min(quality, SHARED_CREDIT)
@@ -240,7 +261,7 @@ class _AnswerVerdicts:
             words = {w for term in self.reading.compiled(concept).terms for w in term.stems}
             for hit in concept_hits:
                 sentence = hit.sentence
-                if sentence_quality(sentence) >= 0.5 and gives_reason(
+                if self.quality(sentence) >= 0.5 and gives_reason(
                     sentence, words, self.reading.following(sentence)
                 ):
                     return True

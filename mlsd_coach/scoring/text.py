@@ -209,7 +209,11 @@ def _stems_of(words: list[str]) -> tuple[str, ...]:
 MAX_SENTENCE_CHARS = 1_000
 _BULLET = re.compile(r"^\s*(?:[-*+\u2022]|\d{1,2}[.)])\s+")
 _MARKUP = re.compile(r"(\*\*|__|`+|~~|^#+\s*|^>\s*)", re.M)
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+# A sentence ends at . ! or ? before a capital or a digit, or before a lower-case word when
+# the sentence so far is a word longer than an initial ("the U.S. market" stays whole).
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[a-z0-9)\]]{2}[.!?])\s+(?=[a-z])"
+)
 
 
 def split_sentences(text: str, step: str = "", first_index: int = 0) -> list[Sentence]:
