@@ -63,7 +63,8 @@ def progress(store: HistoryStore, minutes: MinutesByFramework, known_cases: list
     for row in store.sessions():
         try:
             card = store.scorecard(row.id) if row.finished else None
-            steps = None if card is None else _step_outcomes(card)
+            # a copied reference answer says nothing about the user: not in trends or advice
+            steps = None if card is None or card.copied else _step_outcomes(card)
         except UnreadableSessionError as err:
             store.skip(err)
             continue

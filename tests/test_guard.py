@@ -123,3 +123,52 @@ def test_templates_and_piles_of_concepts_score_below_a_genuine_mid_answer(case_i
         parts.append(f"## {step.title}\n" + " ".join(TEMPLATES[form].format(name) for name in names))
     for text in ("\n\n".join(parts), "\n\n".join(p.replace(". ", ".\n- ") for p in parts)):
         assert score(JUDGE, case, SEVEN, parse_answer(text, SEVEN, case=case)).score < mid - 15
+
+
+def _model_answer(case, edit=lambda text: text):
+    return "\n\n".join(f"## {step.title}\n{edit(case.model_answer[step.id])}" for step in SEVEN.steps)
+
+
+@pytest.mark.parametrize("case_id", sorted(LIBRARY.cases))
+def test_a_pasted_or_lightly_edited_model_answer_is_marked_as_a_copy(case_id):
+    import re
+
+    case = LIBRARY.case(case_id)
+    edits = {
+        "pasted": lambda text: text,
+        "lightly edited": lambda text: re.sub(r"\b(I'd|I would)\b", "we would", text).replace(
+            " the ", " our "
+        ),
+    }
+    for how, edit in edits.items():
+        card = score(JUDGE, case, SEVEN, parse_answer(_model_answer(case, edit), SEVEN, case=case))
+        assert card.copied and card.level == "not rated", how
+        assert "practise it in your own words" in card.warnings[0]
+
+
+def test_an_answer_written_independently_is_not_a_copy():
+    for case_id in sorted(LIBRARY.cases):
+        case = LIBRARY.case(case_id)
+        strong = (DATA / "answers" / case_id / "strong.md").read_text(encoding="utf-8")
+        assert not score(JUDGE, case, SEVEN, parse_answer(strong, SEVEN, case=case)).copied
+
+
+def test_a_copied_session_is_left_out_of_progress_and_study(tmp_path):
+    from mlsd_coach.coach.session import InterviewSession
+    from mlsd_coach.coach.study import study_next
+    from mlsd_coach.progress import progress
+    from mlsd_coach.scoring.judge import NoticeBuffer
+    from mlsd_coach.store.history import HistoryStore
+    from mlsd_coach.store.kinds import Mode
+
+    case = LIBRARY.case("feed-ranking")
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = InterviewSession.start(store, case, SEVEN, JUDGE, NoticeBuffer(), Mode.PRACTICE)
+        session.done_clarifying()
+        for step in SEVEN.steps:
+            session.submit(step, case.model_answer[step.id])
+        card = session.finish()
+        assert card.copied and study_next(card) == []
+        assert store.scorecard(session.session_id).copied  # kept in history as a copy
+        summary = progress(store, {}, [case.id])
+        assert summary.trends == {} and summary.most_missed == []

@@ -28,6 +28,8 @@ SHOWN_ROUTES = 12  # routing lines printed before "… and N more" (--json has t
 
 def render_scorecard(out: Console, card: Scorecard, case_title: str) -> None:
     out.print(f"[bold]{safe(case_title)}[/bold] · {safe(card.framework)} · scored {safe(card.scorer)}\n")
+    if card.copied:
+        out.print(as_text(f"⚠ {card.copied}\n", "bold yellow"))
     if card.routing:
         out.print(routing_lines(card))
     titles = {step.id: step.title for step in card.steps}

@@ -20,6 +20,7 @@ from mlsd_coach.coach.drafts import Drafts
 from mlsd_coach.coach.probes import hint_for, select_probes
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
 from mlsd_coach.scoring.aggregate import OFFLINE, build_scorecard
+from mlsd_coach.scoring.copies import copy_note
 from mlsd_coach.scoring.interviewer import Reply, answer_question
 from mlsd_coach.scoring.judge import Interviewer, Judge, JudgeContext, NoticeBuffer
 from mlsd_coach.scoring.scorecard import Scorecard, StepResult
@@ -221,7 +222,9 @@ class InterviewSession:
             if state is not None and state.text and (state.result is None or state.result.judge == OFFLINE):
                 state.result = self._judge(step.id, state.text)  # never scored (a crash), or offline
             results.append(state.result if state and state.result else self._judge(step.id, ""))
-        card = build_scorecard(self.case, self.framework, self.judge.name, results)
+        said = {step_id: state.text for step_id, state in self.steps.items() if state.text}
+        copied = copy_note(self.case, said)
+        card = build_scorecard(self.case, self.framework, self.judge.name, results, copied=copied)
         self.store.finish_session(self.session_id, card)
         return card
 

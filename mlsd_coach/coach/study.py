@@ -8,6 +8,8 @@ from mlsd_coach.scoring.scorecard import ItemResult, Scorecard, open_credit
 def study_next(card: Scorecard, count: int = 3) -> list[ItemResult]:
     """The missed items with the most open credit, each scaled by its step's total weight so
     that every step counts alike whatever the size of its rubric."""
+    if card.copied:  # a copy of the reference answer shows nothing to study
+        return []
     candidates: list[tuple[float, ItemResult]] = []
     for step in card.steps:
         step_weight = sum(item.weight for item in step.items) or 1.0

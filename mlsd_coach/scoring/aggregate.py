@@ -23,6 +23,7 @@ MAX_PENALTY = 0.5  # mistakes remove at most this share of a step's score
 OFFLINE = "offline"
 # Points are credited wherever they are made; whether they sit in the step that owns them is
 # part of how structured the answer is, a share of this signal's rating.
+NOT_RATED = "not rated"  # the level of a copied answer
 STRUCTURE_SIGNAL = "communication"
 STRUCTURE_SHARE = 0.3
 
@@ -81,6 +82,7 @@ def build_scorecard(
     steps: Sequence[StepResult],
     warnings: Sequence[str] = (),
     routing: Sequence[Route] = (),
+    copied: str = "",
 ) -> Scorecard:
     """The whole verdict: the overall score weights each step by its minutes; any sentence
     that addresses the grader disqualifies the answer."""
@@ -105,16 +107,21 @@ def build_scorecard(
             "the answer addresses the grader instead of the interviewer; it earns nothing and is "
             "disqualified (remove the flagged sentences to be scored): " + "; ".join(flagged),
         )
+    level = framework.level_for(round(overall, 1))
+    if copied:
+        level = NOT_RATED
+        all_warnings.insert(0, copied)
     return Scorecard(
         case=case.id,
         framework=framework.short_name,
         scorer=_scorer(judge, steps),
-        overall=Rating(score=round(overall, 1), level=framework.level_for(round(overall, 1))),
+        overall=Rating(score=round(overall, 1), level=level),
         steps=tuple(steps),
         signals=signal_ratings(framework, steps),
         flagged=tuple(flagged),
         warnings=tuple(all_warnings),
         routing=tuple(routing),
+        copied=copied,
     )
 
 

@@ -16,6 +16,7 @@ from typing import Protocol
 from mlsd_coach.answers import ParsedAnswer
 from mlsd_coach.content.models import CaseStudy, Framework, Probe
 from mlsd_coach.scoring.aggregate import build_scorecard
+from mlsd_coach.scoring.copies import copy_note
 from mlsd_coach.scoring.interviewer import Reply
 from mlsd_coach.scoring.scorecard import Scorecard, StepResult
 
@@ -89,4 +90,5 @@ def score(
     steps = [
         judge.score_step(case, framework, step.id, answer.text(step.id), context) for step in framework.steps
     ]
-    return build_scorecard(case, framework, judge.name, steps, answer.warnings, answer.routing)
+    copied = copy_note(case, answer.steps)
+    return build_scorecard(case, framework, judge.name, steps, answer.warnings, answer.routing, copied)

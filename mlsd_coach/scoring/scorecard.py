@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, computed_field, field_validator
 
-SCHEMA_VERSION = 2  # 2: `routing`, and `evidence_from` on items
+SCHEMA_VERSION = 2  # 2: `routing`, `copied`, and `evidence_from` on items
 MET = 0.6  # an item scoring at least this is "met"
 ASKED = "asked"  # in `evidence_from`: the point was made in a clarifying question
 TO_ADD = 3  # how many missed items a step suggests adding
@@ -112,6 +112,7 @@ class Scorecard(_Frozen):
     flagged: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
     routing: tuple[Route, ...] = ()
+    copied: str = ""  # why the answer earns no level: it is a copy of the reference answer
 
     @field_validator("signals", mode="before")
     @classmethod
