@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from fake_openai import Reply, completion, error, judgement, response_format_type, step_title
+from llm_verdicts import met_where_said
 
 from conftest import DATA
 from mlsd_coach.answers import parse_answer
@@ -32,12 +33,8 @@ MID = DATA / "answers" / "feed-ranking" / "mid.md"
 SCHEMA = StepJudgement.model_json_schema()
 
 
-def met_with_first_sentence(item_id: str, text: str) -> tuple[str, list[str]]:
-    return ("met", [text.strip().split(". ")[0]]) if text.strip() else ("missed", [])
-
-
 def judge_everything(request: dict[str, Any]) -> Any:
-    return judgement(request, met_with_first_sentence)
+    return judgement(request, met_where_said)
 
 
 def score(mlsd: Any, scorer: str = "llm") -> tuple[dict[str, Any], str]:

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel
@@ -120,11 +121,18 @@ class LlmJudge:
         )
         verdicts = {verdict.id: verdict for verdict in judgement.items}
         generic_ids = {item.id for item in step.rubric}
-        results = [_item_result(item, verdicts.get(item.id), text, item.id in generic_ids) for item in items]
+        results = [
+            _item_result(item, verdicts.get(item.id), text, item.id in generic_ids, self._offline.mentions)
+            for item in items
+        ]
         judged = step_result(
             framework, step, results, offline.mistakes, judge=self.name, flagged=offline.flagged
         )
         notes = [*offline.notes, f"offline score {offline.score:.0f}", *divergence(step, judged, offline)]
+        ceiling = round(offline.score + DIVERGENCE, 1)
+        if judged.score > ceiling:  # a judge the answer talked into a verdict cannot lift it far
+            notes.append(f"step '{step.id}': the LLM judge's {judged.score:.0f} is bounded to {ceiling:.0f}")
+            judged = judged.model_copy(update={"score": ceiling, "level": framework.level_for(ceiling)})
         return judged.model_copy(update={"notes": tuple(notes)})
 
 
@@ -170,7 +178,16 @@ def verified(quote: str, answer: str) -> bool:
     return len(quote) >= MIN_QUOTE_CHARS and quote in fold(answer)
 
 
-def _item_result(item: RubricItem, verdict: ItemVerdict | None, answer: str, generic: bool) -> ItemResult:
+def _item_result(
+    item: RubricItem,
+    verdict: ItemVerdict | None,
+    answer: str,
+    generic: bool,
+    mentions: Callable[[RubricItem, str], bool],
+) -> ItemResult:
+    """The judge's verdict on an item, credited only if every quote is in the answer and at
+    least one says something about the item (holds one of its concepts, as the offline
+    matcher finds them)."""
     if verdict is None:
         return no_credit(item, item.feedback, generic)
     quotes = [q for q in verdict.evidence if q.strip()]
@@ -180,6 +197,9 @@ def _item_result(item: RubricItem, verdict: ItemVerdict | None, answer: str, gen
     if score and (not genuine or len(genuine) < len(quotes)):
         score = 0.0
         feedback = f"No credit: the judge's evidence is not in your answer. {fold(item.feedback)}"
+    elif score and not any(mentions(item, quote) for quote in genuine):
+        score = 0.0
+        feedback = f"No credit: the judge's evidence says nothing about this item. {fold(item.feedback)}"
     return ItemResult(
         id=item.id,
         title=item.title,

@@ -33,7 +33,7 @@ from mlsd_coach.scoring.clauses import gives_reason, rejects
 from mlsd_coach.scoring.guard import Flag, flag_sentences
 from mlsd_coach.scoring.interviewer import FactInterviewer
 from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices, ignore_notices
-from mlsd_coach.scoring.matcher import CompiledTable, ConceptCompiler, Hit
+from mlsd_coach.scoring.matcher import CompiledTable, ConceptCompiler, Hit, SentenceIndex
 from mlsd_coach.scoring.reading import MAX_SCORED_SENTENCES, Reading, read_answer
 from mlsd_coach.scoring.scorecard import ASKED, MET, ItemResult, MistakeResult, StepResult
 from mlsd_coach.scoring.templates import filler_only, template_sentences
@@ -111,6 +111,11 @@ class OfflineJudge:
         result = verdicts.step(framework.step(step_id))
         self._keep_compiled()
         return result
+
+    def mentions(self, item: RubricItem, text: str) -> bool:
+        """Whether `text` holds one of the item's concepts (for checking another judge's quotes)."""
+        index = SentenceIndex(split_sentences(text))
+        return any(index.hits(self._compiler.compile(concept)) for concept in item.concepts)
 
     def _verdicts(
         self, case: CaseStudy, framework: Framework, texts: Mapping[str, str], questions: Sequence[str]
