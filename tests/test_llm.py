@@ -267,3 +267,16 @@ def test_config_file_is_read_and_bad_files_are_one_line_errors(mlsd, private_hom
     (private_home / "config.toml").write_text('MODEL = "x"\n')
     unknown = mlsd("config", "show")
     assert unknown.exit_code == 2 and "unknown key(s) MODEL" in unknown.stderr
+
+
+def test_a_step_the_judge_scores_far_above_offline_is_bounded_and_says_so(fake_openai):
+    fake_openai.default = lambda request: judgement(request, met_where_said)
+    stuffed = answer("stuffed")
+    offline = score(OFFLINE, CASE, SEVEN, stuffed)
+    card = score(scorer(), CASE, SEVEN, stuffed)
+    bounded = [
+        step for step in card.steps if any(f"step '{step.id}': the LLM judge's" in w for w in card.warnings)
+    ]
+    assert bounded, "a term pile credited in full by the judge is bounded"
+    for step in card.steps:
+        assert step.score <= offline.step(step.id).score + 25
