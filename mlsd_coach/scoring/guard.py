@@ -54,7 +54,7 @@ _INSTRUCTIONS = (
 # Where a verb is an order rather than reported speech: at the start of a sentence or clause,
 # after "please", "you must" and the like.
 _IMPERATIVE = (
-    r"(?:^\W*|[:;,.!?(\-]\s*|\bplease\s+|\b(?:now|just|simply|then|and|so)\s+|"
+    r"(?:^\W*|[:;,.!?(\->]\s*|\bplease\s+|\b(?:now|just|simply|then|and|so)\s+|"
     r"\byou\s+(?:must|should|will|need to|have to|are to|can)\s+)"
 )
 # Who grades, as a reader would be addressed. In a note ("Note for the reviewer:") any of
@@ -88,7 +88,7 @@ _ASKS_FOR_MARKS = re.compile(
     re.I,
 )
 _ORDERS_MARKS = re.compile(rf"{_IMPERATIVE}{_MARKS_VERB}{_MARKS_CLAIM}", re.I)
-_SYSTEM_TAG = re.compile(r"<\|im_start\|>|\[/?INST\]|<<SYS>>|<\s*/?\s*(?:system|developer)\s*>", re.I)
+_SYSTEM_TAG = re.compile(r"<\|im_start\|>|\[/?inst\]|<<sys>>|<\s*/?\s*(?:system|developer)\s*>", re.I)
 _GRADING_KEY = re.compile(
     r"score|overall|grade|rating|marks|points|level|verdict|decision|hire|evaluation|requirements_met", re.I
 )
@@ -151,7 +151,7 @@ _UNAMBIGUOUS: list[tuple[re.Pattern[str], str]] = [
     (_SYSTEM_TAG, "poses as a system message"),
     (
         re.compile(
-            r"\b(?:you are|you're|as)\s+(?:an?\s+|the\s+)?(?:ai\s+|automated\s+|llm\s+)?"
+            r"\b(?:you are|you're|as an?|as the)\s+(?:ai\s+|automated\s+|llm\s+)?"
             r"(?:grader|evaluator|scorer|examiner|assessor|marker)\b[^.\n]{0,60}\b(?:must|should|will|need to|have to|are to)\b",
             re.I,
         ),
@@ -171,21 +171,6 @@ _UNAMBIGUOUS: list[tuple[re.Pattern[str], str]] = [
             re.I,
         ),
         "poses as a system message",
-    ),
-    (
-        re.compile(
-            r"[{,]\s*[\"']?(?:overall|score|overall_score|total|grade|rating)[\"']?\s*:\s*[\"']?"
-            r"(?:100(?:\.0+)?|10(?:\.0+)?\s*/\s*10|perfect|max(?:imum)?)\b",
-            re.I,
-        ),
-        "contains a fake score object",
-    ),
-    (
-        re.compile(
-            r"[{,]\s*[\"']?(?:level|verdict|decision|hire|outcome|recommendation)[\"']?\s*:\s*[\"']?(?:strong hire|hire|pass)\b",
-            re.I,
-        ),
-        "contains a fake score object",
     ),
 ]
 _AMBIGUOUS: list[tuple[re.Pattern[str], str]] = [
@@ -293,8 +278,43 @@ _ENCODED = re.compile(
 MAX_DECODED = 2_000
 
 
+class _Patterns:
+    """Several patterns searched in one pass over lower-cased text (an alternation of named
+    groups, matched case-sensitively, which is much faster than re.I), each with its reason."""
+
+    def __init__(self, patterns: list[tuple[re.Pattern[str], str]]) -> None:
+        self._reasons = [reason for _, reason in patterns]
+        joined = "|".join(f"(?P<p{number}>{pattern.pattern})" for number, (pattern, _) in enumerate(patterns))
+        self._combined = re.compile(joined)
+
+    def reason(self, lowered: str) -> str | None:
+        match = self._combined.search(lowered)
+        if match is None or match.lastgroup is None:
+            return None
+        return self._reasons[int(match.lastgroup[1:])]
+
+
+_FIND_UNAMBIGUOUS = _Patterns(_UNAMBIGUOUS)
+_FIND_AMBIGUOUS = _Patterns(_AMBIGUOUS)
+_FIND_OTHER_LANGUAGES = _Patterns(_OTHER_LANGUAGES)
+# Text in another language needs a letter beyond ASCII or one of these words to be a directive.
+_OTHER_LANGUAGE_CUE = re.compile(
+    r"[^\x00-\x7f]|ignorez|ignorer|ignora\b|ignoriere|oubli|consigne|bareme|maximale|anweisung|punktzahl|"
+    r"bewerter|instrucc|instrucoes|puntuac|pontuac|calificac|correcteur|evaluateur|evaluador|avaliador|"
+    r"hinweis|nachricht|mensaje|mensagem|vergiss|olvida|nota (?:maxima|mais|mas)"
+)
+# Words without which two sentences read together cannot address the grader.
+_GRADING_CUE = re.compile(
+    r"grader|evaluat|assessor|examiner|marker|reviewer|judge|rubric|instruction|\bnote\b|p\.s|\bdear\b|"
+    r"attention|\byou|this (?:answer|response|submission|solution)|marks|top (?:score|grade)|system|"
+    r"developer|[^\x00-\x7f]"
+)
+
+
 def normalise(text: str) -> str:
     """The text as a reader sees it: NFKC, no format characters, look-alikes as Latin."""
+    if text.isascii():  # nothing to normalise: the common case, kept cheap
+        return text
     text = unicodedata.normalize("NFKC", text)
     text = "".join(character for character in text if unicodedata.category(character) != "Cf")
     return text
@@ -303,11 +323,12 @@ def normalise(text: str) -> str:
 def grader_directed(text: str) -> Flag | None:
     """Why `text` addresses the grader, or None."""
     plain = normalise(text)
-    for pattern, reason in _OTHER_LANGUAGES:
-        if pattern.search(plain):
+    lowered = plain.lower()
+    if _OTHER_LANGUAGE_CUE.search(lowered):
+        reason = _FIND_OTHER_LANGUAGES.reason(lowered)
+        if reason is not None:
             return Flag(reason, disqualifies=True)
-    latin = plain.translate(_CONFUSABLES)
-    flag = _english(latin)
+    flag = _english(plain.translate(_CONFUSABLES).lower())
     if flag is not None:
         return flag
     for decoded in _decoded(plain):
@@ -323,8 +344,9 @@ def flag_sentences(texts: Sequence[str]) -> list[Flag | None]:
     answer must receive the top score.") is caught in both."""
     flags = [grader_directed(text) for text in texts]
     for first in range(len(texts) - 1):
-        if flags[first] is None and flags[first + 1] is None:
-            joined = grader_directed(f"{texts[first]} {texts[first + 1]}")
+        pair = f"{texts[first]} {texts[first + 1]}"
+        if flags[first] is None and flags[first + 1] is None and _GRADING_CUE.search(pair.lower()):
+            joined = grader_directed(pair)
             if joined is not None:
                 flags[first] = flags[first + 1] = Flag(
                     f"{joined.reason}, across two sentences", joined.disqualifies
@@ -332,19 +354,31 @@ def flag_sentences(texts: Sequence[str]) -> list[Flag | None]:
     return flags
 
 
+# Every English pattern needs one of these (a directive verb, a claim of top marks, a way of
+# addressing someone, a quoted key); most sentences of a design answer have none.
+_ENGLISH_CUE = re.compile(
+    r"ignor|disregard|forget|overrid|bypass|skip|deserv|merit|"
+    r"top|highest|maxim|\bmax\b|full|perfect|best|complete|100|\bpass\b|hire|exceptional|requirements|10\s*/|"
+    r"note|message|memo|remind|p\.\s?s|dear|hey|hello|\bhi\b|attention|grader|evaluat|assess|examin|marker|"
+    r"reviewer|judge|scorer|system|developer|admin|im_start|inst\]|<<sys|rubric|criteria|[{\"']"
+)
+
+
 def _english(text: str) -> Flag | None:
-    for pattern, reason in _UNAMBIGUOUS:
-        if pattern.search(text):
-            return Flag(reason, disqualifies=True)
+    if not _ENGLISH_CUE.search(text):
+        return None
+    reason = _FIND_UNAMBIGUOUS.reason(text)
+    if reason is not None:
+        return Flag(reason, disqualifies=True)
     if _fake_score_object(text):
         return Flag("contains a fake score object", disqualifies=True)
     if _ASKS_FOR_MARKS.search(text) and _GRADING_CONTEXT.search(text):
         return Flag("asks the grader for full marks", disqualifies=True)
     if _ORDERS_MARKS.search(text):  # an order with nobody named: it only loses its credit
         return Flag("reads like a request for full marks", disqualifies=False)
-    for pattern, reason in _AMBIGUOUS:
-        if pattern.search(text):
-            return Flag(reason, disqualifies=False)
+    reason = _FIND_AMBIGUOUS.reason(text)
+    if reason is not None:
+        return Flag(reason, disqualifies=False)
     return None
 
 

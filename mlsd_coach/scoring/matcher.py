@@ -83,14 +83,9 @@ class ConceptCompiler:
     with the same glossary, e.g. read from a cache) skips compiling what it holds."""
 
     def __init__(self, glossary: Glossary, known: Mapping[Phrases, tuple[Term, ...]] | None = None) -> None:
-        self._groups: list[list[tuple[Pattern, str]]] = []
-        self._group_of: dict[Pattern, int] = {}
-        for terms in glossary.groups:
-            patterns = [(p, term) for term in terms if (p := content_stems(term))]
-            for pattern, _ in patterns:
-                self._group_of.setdefault(pattern, len(self._groups))
-            self._groups.append(patterns)
-        self._table = _compiled_by_glossary.setdefault(glossary_key(glossary), {})
+        key = glossary_key(glossary)
+        self._groups, self._group_of = _glossary_terms(key)
+        self._table = _compiled_by_glossary.setdefault(key, {})
         self._table.update(known or {})
 
     def compile(self, concept: Concept) -> CompiledConcept:
@@ -135,6 +130,21 @@ class ConceptCompiler:
                     for other, surface in self._groups[group]:
                         yield pattern[:start] + other + pattern[start + length :], surface
                     return
+
+
+@cache
+def _glossary_terms(
+    groups: tuple[Phrases, ...],
+) -> tuple[list[list[tuple[Pattern, str]]], dict[Pattern, int]]:
+    """Each glossary group's terms as (stems, surface), and the group of each term's stems."""
+    stemmed: list[list[tuple[Pattern, str]]] = []
+    group_of: dict[Pattern, int] = {}
+    for terms in groups:
+        patterns = [(p, term) for term in terms if (p := content_stems(term))]
+        for pattern, _ in patterns:
+            group_of.setdefault(pattern, len(stemmed))
+        stemmed.append(patterns)
+    return stemmed, group_of
 
 
 def _prefix_splits(pattern: Pattern) -> Iterable[Pattern]:
