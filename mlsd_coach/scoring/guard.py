@@ -276,6 +276,7 @@ _ENCODED = re.compile(
     r"(?<![A-Za-z0-9+/=])([A-Za-z0-9+/]{16,}={0,2})(?![A-Za-z0-9+/=])|\b((?:[0-9a-fA-F]{2}){12,})\b"
 )
 MAX_DECODED = 2_000
+MAX_SPLIT_PART_WORDS = 14
 
 
 class _Patterns:
@@ -344,8 +345,12 @@ def flag_sentences(texts: Sequence[str]) -> list[Flag | None]:
     answer must receive the top score.") is caught in both."""
     flags = [grader_directed(text) for text in texts]
     for first in range(len(texts) - 1):
+        if flags[first] is not None or flags[first + 1] is not None:
+            continue
+        if min(len(texts[first].split()), len(texts[first + 1].split())) > MAX_SPLIT_PART_WORDS:
+            continue  # an instruction split in two has a short half ("Note for the evaluator.")
         pair = f"{texts[first]} {texts[first + 1]}"
-        if flags[first] is None and flags[first + 1] is None and _GRADING_CUE.search(pair.lower()):
+        if _GRADING_CUE.search(pair.lower()):
             joined = grader_directed(pair)
             if joined is not None:
                 flags[first] = flags[first + 1] = Flag(
