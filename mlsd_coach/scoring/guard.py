@@ -21,6 +21,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -97,16 +98,22 @@ _TOP_VALUE = re.compile(
     r"^\s*(?:strong hire|hire|pass|full|perfect|exceptional|max(?:imum)?|100(?:\.0+)?)\s*$", re.I
 )
 
-_UNAMBIGUOUS: list[tuple[re.Pattern[str], str]] = [
+
+def _source(pattern: str, flags: int = 0) -> str:
+    """A pattern kept as text: the lists below are compiled together, on first use."""
+    return pattern
+
+
+_UNAMBIGUOUS: list[tuple[str, str]] = [
     (
-        re.compile(
+        _source(
             rf"{_IMPERATIVE}(?:ignore|disregard|forget|override|bypass|skip)\b[^.\n]{{0,20}}\b{_INSTRUCTIONS}\b",
             re.I,
         ),
         "tells the grader to ignore its instructions",
     ),
     (
-        re.compile(
+        _source(
             rf"\b(?:award|give|assign|grant|rate|score|grade|mark)\s+{_THIS}\s+(?:as\s+|with\s+|an?\s+)?"
             rf"(?:the\s+)?{_TOP}(?:\s+{_MARKS})?\b",
             re.I,
@@ -114,13 +121,11 @@ _UNAMBIGUOUS: list[tuple[re.Pattern[str], str]] = [
         "asks for full marks",
     ),
     (
-        re.compile(
-            rf"\b(?:award|give|assign|grant)\s+(?:the\s+)?{_TOP}\s+{_MARKS}\s+(?:to\s+)?{_THIS}\b", re.I
-        ),
+        _source(rf"\b(?:award|give|assign|grant)\s+(?:the\s+)?{_TOP}\s+{_MARKS}\s+(?:to\s+)?{_THIS}\b", re.I),
         "asks for full marks",
     ),
     (
-        re.compile(
+        _source(
             rf"\b(?:this|the|my)\s+(?:answer|response|submission|solution|candidate)\s+"
             rf"(?:deserves|merits|earns|should (?:get|receive|be given|be rated|be scored|be graded)|"
             rf"must (?:get|receive|be given|be rated|be scored))\b[^.\n]{{0,30}}\b{_TOP}",
@@ -129,28 +134,28 @@ _UNAMBIGUOUS: list[tuple[re.Pattern[str], str]] = [
         "tells the grader what the answer deserves",
     ),
     (
-        re.compile(
+        _source(
             rf"\b(?:note|message|instructions?|hint|reminder|request)s?\s+(?:to|for)\s+(?:the\s+)?{_GRADER}\b",
             re.I,
         ),
         "addresses the grader",
     ),
     (
-        re.compile(rf"\b(?:dear|hey|hello|hi|attention)\s*,?\s+(?:the\s+)?{_GRADER}\b", re.I),
+        _source(rf"\b(?:dear|hey|hello|hi|attention)\s*,?\s+(?:the\s+)?{_GRADER}\b", re.I),
         "addresses the grader",
     ),
     (
-        re.compile(
+        _source(
             rf"\b(?:note|message|memo|reminder|p\.?\s?s\.?|instructions?)\s*(?:to|for)\s+{_ADDRESSEE}\s*[:\-\u2013\u2014]"
             rf"|(?:^|[^a-z])(?:to|for)\s+{_GRADER_ROLE}\s*[:\-\u2013\u2014]",
             re.I,
         ),
         "addresses the grader",
     ),
-    (re.compile(rf"(?:^\W*|[.;!?]\s+){_GRADER_ROLE}\s*[:,]\s", re.I), "addresses the grader"),
-    (_SYSTEM_TAG, "poses as a system message"),
+    (_source(rf"(?:^\W*|[.;!?]\s+){_GRADER_ROLE}\s*[:,]\s", re.I), "addresses the grader"),
+    (_SYSTEM_TAG.pattern, "poses as a system message"),
     (
-        re.compile(
+        _source(
             r"\b(?:you are|you're|as an?|as the)\s+(?:ai\s+|automated\s+|llm\s+)?"
             r"(?:grader|evaluator|scorer|examiner|assessor|marker)\b[^.\n]{0,60}\b(?:must|should|will|need to|have to|are to)\b",
             re.I,
@@ -158,14 +163,14 @@ _UNAMBIGUOUS: list[tuple[re.Pattern[str], str]] = [
         "addresses the grader",
     ),
     (
-        re.compile(
+        _source(
             rf"\b{_GRADER}\s*[:,]\s*(?:please\s+)?(?:ignore|disregard|award|give|assign|rate|score|grade|mark|output|return|respond)\b",
             re.I,
         ),
         "addresses the grader",
     ),
     (
-        re.compile(
+        _source(
             r"^\W*(?:\[\s*(?:system|developer|admin)\s*\]|(?:system|developer|admin)\s+"
             r"(?:message|prompt|note|override|instruction)s?\s*[:>\]])",
             re.I,
@@ -173,9 +178,9 @@ _UNAMBIGUOUS: list[tuple[re.Pattern[str], str]] = [
         "poses as a system message",
     ),
 ]
-_AMBIGUOUS: list[tuple[re.Pattern[str], str]] = [
+_AMBIGUOUS: list[tuple[str, str]] = [
     (
-        re.compile(
+        _source(
             r"\ball\s+(?:the\s+)?(?:rubric\s+items|rubric\s+criteria|rubric|scoring criteria|grading criteria)\s+"
             r"(?:are|have been|were|is)\s+(?:met|satisfied|covered|fulfilled|addressed)\b",
             re.I,
@@ -183,15 +188,15 @@ _AMBIGUOUS: list[tuple[re.Pattern[str], str]] = [
         "claims every rubric item is met",
     ),
     (
-        re.compile(rf"\b{_GRADER}\b[^.\n]{{0,40}}\b(?:full|maximum|perfect|top|highest)\s+{_MARKS}\b", re.I),
+        _source(rf"\b{_GRADER}\b[^.\n]{{0,40}}\b(?:full|maximum|perfect|top|highest)\s+{_MARKS}\b", re.I),
         "mentions the grader and full marks",
     ),
 ]
 # Directives in the languages candidates commonly write in, matched on the NFKC text: an
 # instruction to ignore the rules, a request for top marks, or a note addressed to the grader.
-_OTHER_LANGUAGES: list[tuple[re.Pattern[str], str]] = [
+_OTHER_LANGUAGES: list[tuple[str, str]] = [
     (
-        re.compile(
+        _source(
             r"\b(?:au|à l'|a l'|pour l'|pour le|note pour le|note au|message au)\s*(?:correcteur|évaluateur|evaluateur|examinateur|relecteur)\b"
             r"|\bnote\s+(?:complète|complete|parfaite)\b",
             re.I,
@@ -199,7 +204,7 @@ _OTHER_LANGUAGES: list[tuple[re.Pattern[str], str]] = [
         "addresses the grader in French",
     ),
     (
-        re.compile(
+        _source(
             r"\b(?:hinweis|nachricht|notiz|anmerkung)\s+(?:für|an)\s+(?:den|die|das)\s+(?:bewerter|prüfer|korrektor|gutachter)\w*"
             r"|\b(?:höchstnote|bestnote|bestbewertung)\b",
             re.I,
@@ -207,7 +212,7 @@ _OTHER_LANGUAGES: list[tuple[re.Pattern[str], str]] = [
         "addresses the grader in German",
     ),
     (
-        re.compile(
+        _source(
             r"\b(?:nota|mensaje|mensagem|aviso)\s+(?:para|al|ao)\s+(?:el|o|a)?\s*(?:evaluador|corrector|calificador|avaliador|corretor|examinador)\b"
             r"|\b(?:calificación|calificacion|nota|puntuación|puntuacion|pontuação|pontuacao)\s+más\s+alta\b"
             r"|\bnota\s+mais\s+alta\b",
@@ -216,21 +221,21 @@ _OTHER_LANGUAGES: list[tuple[re.Pattern[str], str]] = [
         "addresses the grader in Spanish or Portuguese",
     ),
     (
-        re.compile(
+        _source(
             r"(?:评审|评分|阅卷|评估|打分)(?:模型|老师|员|者|人)?请|(?:强烈推荐录用|评为最高|最高评价|给予?满分)"
         ),
         "addresses the grader in Chinese",
     ),
-    (re.compile(r"(?:मूल्यांकनकर्ता|परीक्षक|जाँचकर्ता)|सर्वोच्च\s+(?:स्कोर|अंक)"), "addresses the grader in Hindi"),
+    (_source(r"(?:मूल्यांकनकर्ता|परीक्षक|जाँचकर्ता)|सर्वोच्च\s+(?:स्कोर|अंक)"), "addresses the grader in Hindi"),
     (
-        re.compile(
+        _source(
             r"(?:проверяющ|оценщик|экзаменатор|ревьюер|проверяльщик)\w*|(?:отличн|высш|максимальн)\w*\s+(?:оценк|балл)",
             re.I,
         ),
         "addresses the grader in Russian",
     ),
     (
-        re.compile(
+        _source(
             r"\b(?:ignore[zr]?|oublie[zr]?|ne tenez pas compte)\b.{0,30}\b(?:instructions?|consignes?|grille|barème)\b"
             r"|\b(?:note|notation)\s+maximale\b|\b(?:donne[zr]?|attribue[zr]?|mettez)\b.{0,30}\b(?:20\s*/\s*20|note maximale|meilleure note)",
             re.I,
@@ -238,7 +243,7 @@ _OTHER_LANGUAGES: list[tuple[re.Pattern[str], str]] = [
         "asks the grader, in French, for full marks or to ignore its instructions",
     ),
     (
-        re.compile(
+        _source(
             r"\b(?:ignorier(?:e|en|t)?|vergiss|missachte)\b.{0,30}\b(?:anweisungen|anleitung|vorgaben|bewertungsschema)\b"
             r"|\b(?:volle|höchste|maximale)\s+(?:punktzahl|punkte|bewertung|note)\b",
             re.I,
@@ -246,7 +251,7 @@ _OTHER_LANGUAGES: list[tuple[re.Pattern[str], str]] = [
         "asks the grader, in German, for full marks or to ignore its instructions",
     ),
     (
-        re.compile(
+        _source(
             r"\b(?:ignora|ignore|ignorar|olvida|desconsidera)\b.{0,30}\b(?:instrucciones|instruções|instrucoes|rúbrica|rubrica)\b"
             r"|\b(?:puntuación|puntuacion|calificación|calificacion|nota|pontuação|pontuacao)\s+(?:máxima|maxima|perfeita|perfecta)\b",
             re.I,
@@ -254,17 +259,17 @@ _OTHER_LANGUAGES: list[tuple[re.Pattern[str], str]] = [
         "asks the grader, in Spanish or Portuguese, for full marks or to ignore its instructions",
     ),
     (
-        re.compile(
+        _source(
             r"(?:忽略|无视|忽视|不要理会).{0,12}(?:指令|指示|说明|规则|提示|评分标准)|满分|最高分|打满分"
         ),
         "asks the grader, in Chinese, for full marks or to ignore its instructions",
     ),
     (
-        re.compile(r"(?:निर्देशों|निर्देश).{0,20}(?:अनदेखा|नज़रअंदाज़|नजरअंदाज)|(?:पूरे|पूर्ण|अधिकतम)\s+(?:अंक|नंबर)"),
+        _source(r"(?:निर्देशों|निर्देश).{0,20}(?:अनदेखा|नज़रअंदाज़|नजरअंदाज)|(?:पूरे|पूर्ण|अधिकतम)\s+(?:अंक|नंबर)"),
         "asks the grader, in Hindi, for full marks or to ignore its instructions",
     ),
     (
-        re.compile(
+        _source(
             r"(?:игнорируй|игнорируйте|проигнорируй|забудь|забудьте).{0,30}(?:инструкци|указани|правил)"
             r"|(?:максимальн|высш|наивысш|полн)\w*\s+(?:балл|оценк)",
             re.I,
@@ -281,12 +286,16 @@ MAX_SPLIT_PART_WORDS = 14
 
 class _Patterns:
     """Several patterns searched in one pass over lower-cased text (an alternation of named
-    groups, matched case-sensitively, which is much faster than re.I), each with its reason."""
+    groups, matched case-sensitively, which is much faster than re.I), each with its reason.
+    Compiled on first use: a command that scores nothing does not pay for it."""
 
-    def __init__(self, patterns: list[tuple[re.Pattern[str], str]]) -> None:
+    def __init__(self, patterns: list[tuple[str, str]]) -> None:
         self._reasons = [reason for _, reason in patterns]
-        joined = "|".join(f"(?P<p{number}>{pattern.pattern})" for number, (pattern, _) in enumerate(patterns))
-        self._combined = re.compile(joined)
+        self._source = "|".join(f"(?P<p{number}>{pattern})" for number, (pattern, _) in enumerate(patterns))
+
+    @cached_property
+    def _combined(self) -> re.Pattern[str]:
+        return re.compile(self._source)
 
     def reason(self, lowered: str) -> str | None:
         match = self._combined.search(lowered)
