@@ -115,8 +115,14 @@ class Sentence:
 _SPACED_DASH = re.compile(r"\s[-\u2013\u2014]+\s|[\u2013\u2014]")
 
 
+# Function-like notation, "p(click)" or "P(fraud | x)": its brackets do not end a clause.
+_CALL = re.compile(r"\b([a-z]{1,12})\(([^()\n]{1,40})\)")
+
+
 def normalise(text: str) -> str:
     text = _SPACED_DASH.sub(" ; ", _UPPER_PLURAL.sub(r"\1", text).lower())
+    if "(" in text:
+        text = _CALL.sub(r"\1 \2", text)
     if "/" in text:
         for pattern, replacement in _SLASH_WORDS:
             text = pattern.sub(replacement, text)
