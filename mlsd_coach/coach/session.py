@@ -222,16 +222,18 @@ class InterviewSession:
             if state is not None and state.text and (state.result is None or state.result.judge == OFFLINE):
                 state.result = self._judge(step.id, state.text)  # never scored (a crash), or offline
             results.append(state.result if state and state.result else self._judge(step.id, ""))
-        said = {step_id: state.text for step_id, state in self.steps.items() if state.text}
-        copied = copy_note(self.case, said)
+        copied = copy_note(self.case, self.said())
         card = build_scorecard(self.case, self.framework, self.judge.name, results, copied=copied)
         self.store.finish_session(self.session_id, card)
         return card
 
+    def said(self) -> dict[str, str]:
+        """The text of every step answered so far, by step id."""
+        return {step_id: state.text for step_id, state in self.steps.items() if state.text}
+
     def _judge(self, step_id: str, text: str) -> StepResult:
-        said = {step_id: state.text for step_id, state in self.steps.items() if state.text}
         asked = tuple(with_topics(self.case, question) for question in self.questions)
-        context = JudgeContext(questions=asked, answer=said)
+        context = JudgeContext(questions=asked, answer=self.said())
         return self.judge.score_step(self.case, self.framework, step_id, text, context)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep
+from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, RubricItem
 from mlsd_coach.scoring.scorecard import (
     ASKED,
     MET,
@@ -26,6 +26,32 @@ OFFLINE = "offline"
 NOT_RATED = "not rated"  # the level of a copied answer
 STRUCTURE_SIGNAL = "communication"
 STRUCTURE_SHARE = 0.3
+
+
+def item_result(
+    item: RubricItem,
+    score: float,
+    feedback: str,
+    *,
+    generic: bool,
+    evidence: Sequence[str] = (),
+    evidence_from: Sequence[str] = (),
+    depth_missing: bool = False,
+) -> ItemResult:
+    """A judge's verdict on one rubric item, with the item's own fields copied over."""
+    return ItemResult(
+        id=item.id,
+        title=item.title,
+        weight=item.weight,
+        signal=item.signal,
+        score=score,
+        evidence=tuple(evidence),
+        evidence_from=tuple(evidence_from),
+        feedback=feedback,
+        why=item.why,
+        generic=generic,
+        depth_missing=depth_missing,
+    )
 
 
 def step_score_from_coverage(framework: Framework, coverage: float) -> float:

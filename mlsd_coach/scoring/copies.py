@@ -18,7 +18,8 @@ SHINGLE = 5
 COPIED_SHARE = 0.5  # of an answer's shingles found in the reference: a copy
 MIN_SHINGLES = 20  # shorter answers are not judged: too little to tell
 COPY_NOTE = "this matches the case's reference answer; practise it in your own words (no level is given)"
-_reference: dict[tuple[str, int], frozenset[tuple[str, ...]]] = {}
+# id(case) -> (case, its shingles): the case is kept so that its id cannot be reused
+_reference: dict[int, tuple[CaseStudy, frozenset[tuple[str, ...]]]] = {}
 
 
 def shingles(text: str) -> set[tuple[str, ...]]:
@@ -41,8 +42,8 @@ def copy_note(case: CaseStudy, texts: Mapping[str, str]) -> str:
 
 
 def _reference_shingles(case: CaseStudy) -> frozenset[tuple[str, ...]]:
-    key = (case.id, id(case))
-    known = _reference.get(key)
-    if known is None:
-        known = _reference[key] = frozenset().union(*(shingles(text) for text in case.model_answer.values()))
-    return known
+    known = _reference.get(id(case))
+    if known is None or known[0] is not case:
+        found = frozenset().union(*(shingles(text) for text in case.model_answer.values()))
+        known = _reference[id(case)] = (case, found)
+    return known[1]

@@ -321,7 +321,7 @@ _GRADING_CUE = re.compile(
 )
 
 
-def normalise(text: str) -> str:
+def readable_text(text: str) -> str:
     """The text as a reader sees it: NFKC, no format characters, look-alikes as Latin."""
     if text.isascii():  # nothing to normalise: the common case, kept cheap
         return text
@@ -332,7 +332,7 @@ def normalise(text: str) -> str:
 
 def grader_directed(text: str) -> Flag | None:
     """Why `text` addresses the grader, or None."""
-    plain = normalise(text)
+    plain = readable_text(text)
     lowered = plain.lower()
     if _OTHER_LANGUAGE_CUE.search(lowered):
         reason = _FIND_OTHER_LANGUAGES.reason(lowered)

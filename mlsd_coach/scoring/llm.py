@@ -25,8 +25,8 @@ from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Rubri
 from mlsd_coach.content.rubric import step_items, step_model_answer
 from mlsd_coach.llm.client import LlmClient, LlmServerFailure, LlmUnavailable
 from mlsd_coach.prose import fold
-from mlsd_coach.scoring.aggregate import step_result
-from mlsd_coach.scoring.guard import normalise
+from mlsd_coach.scoring.aggregate import item_result, step_result
+from mlsd_coach.scoring.guard import readable_text
 from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices
 from mlsd_coach.scoring.llm_interviewer import LlmInterviewer
 from mlsd_coach.scoring.offline import OfflineJudge, flagged_sentences, no_credit
@@ -99,7 +99,7 @@ class LlmJudge:
         flagged = {sentence.text for sentence, _ in flagged_sentences(text)}
         try:
             # the model reads what the guard read: normalised, nothing addressed to the grader
-            return self._judge(case, framework, step, normalise(without_flagged(text, flagged)), offline)
+            return self._judge(case, framework, step, readable_text(without_flagged(text, flagged)), offline)
         except LlmServerFailure as err:
             self._server_failure = str(err)
             self._notices(
@@ -122,7 +122,9 @@ class LlmJudge:
         verdicts = {verdict.id: verdict for verdict in judgement.items}
         generic_ids = {item.id for item in step.rubric}
         results = [
-            _item_result(item, verdicts.get(item.id), text, item.id in generic_ids, self._offline.mentions)
+            _item_result(
+                item, verdicts.get(item.id), text, step.id, item.id in generic_ids, self._offline.mentions
+            )
             for item in items
         ]
         judged = step_result(
@@ -182,6 +184,7 @@ def _item_result(
     item: RubricItem,
     verdict: ItemVerdict | None,
     answer: str,
+    step_id: str,
     generic: bool,
     mentions: Callable[[RubricItem, str], bool],
 ) -> ItemResult:
@@ -200,16 +203,8 @@ def _item_result(
     elif score and not any(mentions(item, quote) for quote in genuine):
         score = 0.0
         feedback = f"No credit: the judge's evidence says nothing about this item. {fold(item.feedback)}"
-    return ItemResult(
-        id=item.id,
-        title=item.title,
-        weight=item.weight,
-        signal=item.signal,
-        score=score,
-        evidence=tuple(genuine),
-        feedback=feedback,
-        why=item.why,
-        generic=generic,
+    return item_result(
+        item, score, feedback, generic=generic, evidence=genuine, evidence_from=[step_id] * len(genuine)
     )
 
 

@@ -28,7 +28,7 @@ from functools import cache, partial
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Glossary, Mistake, RubricItem
 from mlsd_coach.content.rubric import step_items
 from mlsd_coach.prose import clip, fold
-from mlsd_coach.scoring.aggregate import OFFLINE, step_result, unanswered_step
+from mlsd_coach.scoring.aggregate import OFFLINE, item_result, step_result, unanswered_step
 from mlsd_coach.scoring.clauses import gives_reason, rejects
 from mlsd_coach.scoring.guard import Flag, flag_sentences
 from mlsd_coach.scoring.interviewer import FactInterviewer
@@ -275,17 +275,13 @@ class _AnswerVerdicts:
     def _item(self, step: FrameworkStep, item: RubricItem) -> ItemResult:
         credit = self._credit(step, item)
         score = round(credit.coverage, 3)
-        return ItemResult(
-            id=item.id,
-            title=item.title,
-            weight=item.weight,
-            signal=item.signal,
-            score=score,
-            evidence=tuple(_quoted(s) for s in credit.evidence),
-            evidence_from=tuple(s.step for s in credit.evidence),
-            feedback=_feedback(item, score, credit),
-            why=item.why,
+        return item_result(
+            item,
+            score,
+            _feedback(item, score, credit),
             generic=item.id in self.generic,
+            evidence=[_quoted(s) for s in credit.evidence],
+            evidence_from=[s.step for s in credit.evidence],
             depth_missing=credit.depth_missing,
         )
 
@@ -400,16 +396,7 @@ def _feedback_text(item: RubricItem, score: float, credit: _Credit) -> str:
 
 
 def no_credit(item: RubricItem, feedback: str, generic: bool) -> ItemResult:
-    return ItemResult(
-        id=item.id,
-        title=item.title,
-        weight=item.weight,
-        signal=item.signal,
-        score=0.0,
-        feedback=fold(feedback),
-        why=item.why,
-        generic=generic,
-    )
+    return item_result(item, 0.0, fold(feedback), generic=generic)
 
 
 def _unanswered(item: RubricItem, generic: bool) -> ItemResult:
