@@ -87,17 +87,30 @@ def test_markdown_explains_every_component_with_its_framework_step(library, seve
 def test_markdown_budget_table_has_every_online_stage_and_the_headroom(library, seven, case_id):
     case = library.case(case_id)
     stages = case.blueprint.online_stages()
-    total = sum(stage.latency_ms or 0 for stage in stages)
+    total = case.blueprint.critical_path_ms()
 
     md = md_for(case, seven)
 
     for stage in stages:
         row = next(line for line in md.splitlines() if line.startswith(f"| {stage.name} |"))
         assert row.endswith(f"| {stage.latency_ms:g} |")
-    assert f"| **Total** | | **{total:g}** |" in md
+    assert f"| **Critical path** | | **{total:g}** |" in md
     assert f"Headroom: **{case.blueprint.latency_budget_ms - total:g} ms**" in md
     for number in case.scale:
         assert f"- **{number.name}:** {number.value}" in md
+
+
+def test_stages_side_by_side_count_once_on_the_critical_path(library):
+    blueprint = library.case("fraud-detection").blueprint
+    stages = {stage.id: stage.latency_ms or 0 for stage in blueprint.online_stages()}
+    online = set(stages)
+    fed = {(flow.source, flow.target) for flow in blueprint.flows if {flow.source, flow.target} <= online}
+    side_by_side = [
+        (a, b) for a in stages for b in stages if a < b and (a, b) not in fed and (b, a) not in fed
+    ]
+
+    assert side_by_side, "the fraud blueprint runs its rules next to the model"
+    assert blueprint.critical_path_ms() < sum(stages.values())
 
 
 def test_markdown_budget_table_follows_the_flows_when_components_are_listed_backwards(library, seven):
@@ -105,7 +118,7 @@ def test_markdown_budget_table_follows_the_flows_when_components_are_listed_back
 
     md = md_for(case, seven)
 
-    table = md[md.index("## Latency budget") : md.index("| **Total** |")]
+    table = md[md.index("## Latency budget") : md.index("| **Critical path** |")]
     rows = [line.split(" | ")[0].lstrip("| ") for line in table.splitlines() if line.startswith("| ")][1:]
     assert rows == FEED_STAGES
 

@@ -17,12 +17,17 @@ def test_the_four_required_cases_ship():
     assert {"feed-ranking", "fraud-detection", "search-ranking", "ad-click-prediction"} <= set(CASES)
 
 
-def test_frameworks_have_the_fixed_step_ids_and_fill_45_minutes():
+def test_frameworks_have_the_fixed_step_ids_and_fill_the_design_time_of_a_round():
     seven, four = LIBRARY.frameworks["seven-step"], LIBRARY.frameworks["four-step"]
     assert tuple(s.id for s in seven.steps) == SEVEN_STEP_IDS
     assert tuple(s.id for s in four.steps) == FOUR_STEP_IDS
     for framework in (seven, four):
-        assert sum(s.minutes for s in framework.steps) == 45
+        # a 45-minute round leaves about 35 minutes of design, a 60-minute one about 50
+        assert framework.round_minutes == 45 and sum(s.minutes for s in framework.steps) == 35
+        assert framework.long_round_minutes == 60
+        assert sum(s.long_minutes or 0 for s in framework.steps) == 50
+        assert framework.design_minutes(45) == {s.id: s.minutes for s in framework.steps}
+        assert framework.design_minutes(60) == {s.id: s.long_minutes for s in framework.steps}
         assert {s.id for s in framework.signals} == set(SIGNAL_IDS)
         for step in framework.steps:
             assert len(step.rubric) >= 3, f"{framework.id}/{step.id} needs generic rubric items"
@@ -67,3 +72,33 @@ def test_every_implementation_a_blueprint_names_exists():
         for component in LIBRARY.case(case_id).blueprint.components:
             if component.implementation:
                 assert (PACKAGE_DIR.parent / component.implementation).is_file(), component.implementation
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_each_rubric_is_cut_into_core_items_depth_by_level_and_red_flags(case_id):
+    case = LIBRARY.case(case_id)
+    core = [item for item in case.rubric if item.tier == "core"]
+    depth_levels = Counter(item.level for item in case.rubric if item.tier == "depth")
+    assert 12 <= len(core) <= 15, f"{case_id} has {len(core)} core items"
+    assert set(depth_levels) == {"mid", "senior", "staff"}, depth_levels
+    assert 2 <= sum(mistake.red_flag for mistake in case.mistakes) <= 5
+    capacity = [item for item in core if item.step == "serving" and "capacity" in item.id]
+    assert capacity, f"{case_id} has no core item on capacity and cost"
+    assert len(case.checks) >= 4, "the fact sheet's arithmetic is checked on load"
+
+
+@pytest.mark.parametrize("case_id", CASES)
+def test_model_answers_are_the_length_of_a_spoken_answer(case_id):
+    words = sum(len(text.split()) for text in LIBRARY.case(case_id).model_answer.values())
+    assert 1_150 <= words <= 1_550, f"{case_id}: {words} words"
+
+
+def test_every_core_item_is_about_its_own_case():
+    """A core item of one case is not something another case's core asks for in the same words."""
+    titles = {
+        case_id: {item.title.lower() for item in LIBRARY.case(case_id).rubric if item.tier == "core"}
+        for case_id in CASES
+    }
+    for case_id, own in titles.items():
+        others = set().union(*(t for other, t in titles.items() if other != case_id))
+        assert not own & others, f"{case_id} shares core items with another case: {own & others}"

@@ -73,3 +73,23 @@ def test_unknown_case_is_bad_input(mlsd):
     result = mlsd("score", "feed-rank", str(STRONG))
     assert result.exit_code == 2
     assert "unknown case 'feed-rank'" in result.stderr
+
+
+def test_target_sets_which_depth_is_expected_and_an_unknown_one_is_a_usage_error(mlsd):
+    def overall(target: str) -> dict:
+        result = mlsd(
+            "score", "feed-ranking", str(STRONG), "--scorer", "offline", "--json", "--target", target
+        )
+        assert result.exit_code == 0, result.stderr
+        card = json.loads(result.stdout)
+        assert card["target"] == target
+        return card
+
+    mid, senior, staff = overall("mid"), overall("senior"), overall("staff")
+    depth = [i for s in senior["steps"] for i in s["items"] if i["tier"] == "depth"]
+    assert {i["level"] for i in depth} >= {"mid", "senior", "staff"}
+    assert mid["overall"]["score"] >= senior["overall"]["score"] >= staff["overall"]["score"]
+    wrong = mlsd("score", "feed-ranking", str(STRONG), "--target", "principal")
+    assert wrong.exit_code == 2
+    assert "--target must be mid, senior or staff (got 'principal')" in wrong.stderr
+    assert len(wrong.stderr.strip().splitlines()) == 1

@@ -310,3 +310,39 @@ def test_a_concept_with_too_many_aliases_is_refused(mlsd, tmp_path):
     result = mlsd("cases", "validate", str(path))
     assert result.exit_code == 2
     assert f"rubric[0].concepts[0].aliases: List should have at most {MAX_ALIASES} items" in result.stderr
+
+
+FRAUD_CONTRADICTION = """checks:
+- says: fraud the rules decline is part of all fraud
+  left: 1.5% * 12%
+  relation: at_most
+  right: 0.1%
+  within: 0.05
+"""
+
+
+def test_a_fact_sheet_that_contradicts_its_own_arithmetic_is_refused_at_its_line(mlsd, tmp_path):
+    # the fraud fact sheet once declined 1.5% of traffic at 12% precision with 0.1% fraud overall
+    path = bad_copy(tmp_path, "references:", FRAUD_CONTRADICTION + "references:")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "contradicts itself" in line]
+    assert line.startswith(f"{path}:{line_of(path, '- says: fraud the rules')}: ")
+    assert "fraud the rules decline is part of all fraud (1.5% * 12% = 0.0018, at most 0.1% = 0.001)" in line
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("__import__('os').system('true')", "may hold only numbers"),
+        ("10 / 0", "divides by zero"),
+        ("2 ** 99", "exponents above 20"),
+        ("12 apples", "is not arithmetic on numbers"),
+    ],
+)
+def test_a_check_evaluates_nothing_but_arithmetic(mlsd, tmp_path, expression, message):
+    check = f'checks:\n- says: a relation\n  left: "{expression}"\n  right: 1\n'
+    path = bad_copy(tmp_path, "references:", check + "references:")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    assert message in result.stderr

@@ -14,7 +14,7 @@ from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.content.registry import load_glossary, load_library
 from mlsd_coach.llm.client import LlmClient
 from mlsd_coach.llm.config import load_settings
-from mlsd_coach.scoring.judge import NoticeBuffer, score
+from mlsd_coach.scoring.judge import JudgeContext, NoticeBuffer, score
 from mlsd_coach.scoring.llm import LlmJudge
 from mlsd_coach.scoring.llm_interviewer import ASSUME_REASONABLE
 from mlsd_coach.scoring.offline import OfflineJudge
@@ -272,11 +272,15 @@ def test_config_file_is_read_and_bad_files_are_one_line_errors(mlsd, private_hom
 def test_a_step_the_judge_scores_far_above_offline_is_bounded_and_says_so(fake_openai):
     fake_openai.default = lambda request: judgement(request, met_where_said)
     stuffed = answer("stuffed")
-    offline = score(OFFLINE, CASE, SEVEN, stuffed)
-    card = score(scorer(), CASE, SEVEN, stuffed)
+    judge = scorer()
+    context = JudgeContext(answer=dict(stuffed.steps))
+    card = score(judge, CASE, SEVEN, stuffed)
     bounded = [
         step for step in card.steps if any(f"step '{step.id}': the LLM judge's" in w for w in card.warnings)
     ]
     assert bounded, "a term pile credited in full by the judge is bounded"
-    for step in card.steps:
-        assert step.score <= offline.step(step.id).score + 25
+    for step in SEVEN.steps:  # the bound holds on each step as judged, before the whole card weighs it
+        text = stuffed.text(step.id)
+        judged = judge.score_step(CASE, SEVEN, step.id, text, context)
+        alone = OFFLINE.score_step(CASE, SEVEN, step.id, text, context)
+        assert judged.score <= alone.score + 25

@@ -48,9 +48,9 @@ def judged_by_the_llm(step: dict[str, Any]) -> bool:
     return all(item["feedback"] == f"Feedback on {item['id']}." for item in step["items"])
 
 
-def offline_step_score(step_id: str) -> float:
+def offline_step_items(step_id: str) -> list[tuple[str, float]]:
     card = score_answer(OFFLINE, CASE, SEVEN, parse_answer(MID.read_text(), SEVEN))
-    return round(card.step(step_id).score, 1)
+    return [(item.id, item.score) for item in card.step(step_id).items]
 
 
 def test_llamacpp_refusing_json_schema_with_a_500_gets_json_mode_with_its_schema_field(fake_openai, mlsd):
@@ -133,7 +133,7 @@ def test_an_ollama_that_ignores_the_schema_gets_plain_json_mode(fake_openai, mls
 
 def test_vllm_rejecting_max_tokens_beyond_its_context_is_retried_with_what_fits(fake_openai, mlsd):
     fake_openai.kind = "vllm"
-    fake_openai.max_model_len = 3000  # judge prompts here are about 1,800-2,200 tokens
+    fake_openai.max_model_len = 3600  # judge prompts here are about 2,000-2,800 tokens
     fake_openai.default = judge_everything
     card, stderr = score(mlsd)
     assert card["scorer"] == "llm" and "unavailable" not in stderr
@@ -141,7 +141,7 @@ def test_vllm_rejecting_max_tokens_beyond_its_context_is_retried_with_what_fits(
     asked = [r["max_tokens"] for r in fake_openai.requests]
     assert asked[0::2] == [JUDGE_MAX_TOKENS] * 7
     prompts = [len(json.dumps(r["messages"])) // 4 for r in fake_openai.requests[1::2]]
-    assert asked[1::2] == [3000 - prompt for prompt in prompts]
+    assert asked[1::2] == [3600 - prompt for prompt in prompts]
 
 
 def test_a_prompt_longer_than_the_context_scores_that_step_offline_without_retries(fake_openai, mlsd):
@@ -192,7 +192,7 @@ def test_a_step_whose_reply_fails_validation_alone_is_scored_offline(fake_openai
     assert card["scorer"] == "llm"
     assert all(judged_by_the_llm(step) for step_id, step in steps.items() if step_id != "model")
     assert not judged_by_the_llm(steps["model"])
-    assert steps["model"]["score"] == offline_step_score("model")
+    assert [(item["id"], item["score"]) for item in steps["model"]["items"]] == offline_step_items("model")
     reason = "the model's reply was not valid JSON for the rubric, even after a repair"
     assert f"step 'model' scored offline: LLM judge unavailable ({reason})" in card["warnings"]
     assert f"note: LLM judge unavailable for step 'model' ({reason}); scored offline" in stderr

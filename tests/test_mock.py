@@ -27,14 +27,15 @@ SCORER = OfflineJudge(load_glossary())
 MID = parse_answer((DATA / "answers" / "feed-ranking" / "mid.md").read_text(), SEVEN)
 
 
-def test_budgets_scale_with_the_round_and_fill_it():
+def test_budgets_leave_the_round_its_introductions_and_questions():
     for framework in (SEVEN, FOUR):
-        for minutes in (10, 45, 120):
-            budgets = step_budgets(framework, minutes)
-            assert sum(budgets.values()) == pytest.approx(minutes * 60)
-    assert step_budgets(SEVEN, 45)["model"] == pytest.approx(600)
-    assert step_budgets(SEVEN, 90)["model"] == pytest.approx(1200)
-    assert step_budgets(SEVEN, 10)["requirements"] == pytest.approx(5 / 45 * 600)
+        assert sum(step_budgets(framework, 45).values()) == pytest.approx(35 * 60)
+        assert sum(step_budgets(framework, 60).values()) == pytest.approx(50 * 60)
+        assert sum(step_budgets(framework, 120).values()) == pytest.approx(110 * 60)
+        assert sum(step_budgets(framework, 10).values()) == pytest.approx(5 * 60)  # at least half the round
+    assert step_budgets(SEVEN, 45)["model"] == pytest.approx(8 * 60)
+    assert step_budgets(SEVEN, 60)["model"] == pytest.approx(12 * 60)  # the 60-minute budget's own split
+    assert step_budgets(FOUR, 45)["modeling"] == pytest.approx(14 * 60)
 
 
 @pytest.mark.parametrize("minutes", [9, 121, 0, -5])
@@ -169,3 +170,37 @@ def test_without_timed_nothing_is_cut_off_but_overruns_are_reported(tmp_path):
     assert ui.time_up == []
     assert not any(e.kind == "timeout" for e in events)
     assert any(reason.startswith("- went well over the time budget") for reason in verdict.reasons)
+
+
+def test_a_four_step_mock_lets_the_interviewer_choose_the_deep_dive_and_keeps_scaling_short(tmp_path):
+    clock = ManualClock()
+    four_answer = parse_answer((DATA / "answers" / "feed-ranking" / "mid.md").read_text(), FOUR, SEVEN)
+    notices: list[str] = []
+
+    class FourStepUI(ScriptedMockUI):
+        def show_notice(self, text):
+            notices.append(text)
+
+        def get_answer(self, step, status, expired):
+            self.clock.advance(self.typing)
+            return ("Done." if step.id == "scaling" else four_answer.text(step.id)), False
+
+    ui = FourStepUI(clock)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = InterviewSession.start(
+            store, CASE, FOUR, SCORER, NoticeBuffer(), Mode.MOCK, MockSettings(minutes=45, timed=False)
+        )
+        run_mock(session, ui, clock, step_budgets(FOUR, 45), 45, False)
+        events = store.events(session.session_id)
+    dive = FOUR.step("modeling")
+    assert dive.deep_dive and session.deep_dive in dive.covers
+    assert any(n.startswith("Interviewer: for the deep dive, go deep on") for n in notices)
+    assert any(e.kind == "notice" and e.text == f"deep dive: {session.deep_dive}" for e in events)
+    assert session.short_steps() == ["scaling"]
+    # generic items of the short step only add: a bare scaling step costs no expected credit
+    from mlsd_coach.scoring.aggregate import weighing_for
+
+    results = [s.result for s in session.steps.values() if s.result]
+    weighing = weighing_for(results, short_steps=session.short_steps())
+    scaling_generic = {i.id for i in FOUR.step("scaling").rubric}
+    assert scaling_generic <= weighing.optional

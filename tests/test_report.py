@@ -82,7 +82,7 @@ def test_markdown_report_holds_the_whole_session(report):
     assert REQUIREMENTS_ANSWER in md
     assert FRAMING_ANSWER in md
     assert "What to study next" in md
-    assert "Time: 7m 00s of 5 min (over budget)" in md
+    assert "Time: 7m 00s of 4 min (over budget)" in md
     assert "Scored 3 times:" in md  # the answer, the probe reply and the revision
 
 

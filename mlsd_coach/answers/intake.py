@@ -43,6 +43,8 @@ _FENCE = ("```", "~~~")
 ATX, SETEXT, BOLD, NUMBERED, CAPS, LABEL = "atx", "setext", "bold", "numbered", "caps", "label"
 _KIND_ORDER = {ATX: 0, SETEXT: 1, BOLD: 2, NUMBERED: 3, CAPS: 4, LABEL: 5}
 
+PREAMBLE_SPAN = (0.0, 0.15)  # where in the answer the text before the first heading sits
+
 
 @dataclass
 class ParsedAnswer:
@@ -147,7 +149,10 @@ class _Reader:
         heading, body = section.heading, section.text
         if heading is None:  # text before the first heading
             if body:
-                self.read_paragraphs(_paragraphs(section.lines), "before the first heading, paragraph")
+                # a preamble opens the answer: its paragraphs sit at its start, not spread over it
+                self.read_paragraphs(
+                    _paragraphs(section.lines), "before the first heading, paragraph", span=PREAMBLE_SPAN
+                )
             return
         naming = self.resolver.naming(heading.title)
         if naming.steps:
@@ -206,12 +211,16 @@ class _Reader:
         self._record(f"heading '{heading.shown}'", ids, why)
 
     # paragraphs without headings
-    def read_paragraphs(self, paragraphs: list[tuple[int, str]], label: str) -> None:
+    def read_paragraphs(
+        self, paragraphs: list[tuple[int, str]], label: str, span: tuple[float, float] = (0.0, 1.0)
+    ) -> None:
         """Each paragraph to the step it is about; one that says too little joins the
-        paragraph before it (or, at the start, the first that says enough)."""
+        paragraph before it (or, at the start, the first that says enough). `span` is the
+        part of the answer the paragraphs cover, for the order prior."""
         count = max(1, len(paragraphs))
+        start, end = span
         topics = [
-            (number, text, self.topics.topic(text, position=(at + 0.5) / count))
+            (number, text, self.topics.topic(text, position=start + (end - start) * (at + 0.5) / count))
             for at, (number, text) in enumerate(paragraphs)
         ]
         pending: list[tuple[int, str]] = []

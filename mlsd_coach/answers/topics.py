@@ -109,17 +109,27 @@ def _step_weights(framework: Framework, case: CaseStudy | None) -> dict[str, dic
     return weights
 
 
+COMMUNICATION = "communication"
+
+
 def _step_text(framework: Framework, step: FrameworkStep, case: CaseStudy | None) -> Iterable[str]:
     yield from (step.title, *step.aliases, step.goal, *step.guidance)
     items = step_items(framework, case, step) if case is not None else step.rubric
-    for item in items:
+    # how a candidate talks ("stop me if", "keep the rest short") says nothing of the topic
+    for item in (i for i in items if i.signal != COMMUNICATION):
         yield item.title
         for concept in item.concepts:
             yield from concept.phrases()
+
+
+# words of the steps' guidance about pacing ("keep it to about four minutes"), not topics
+NOT_TOPICAL = frozenset(stem(word) for word in "keep keeps minute minutes round brief short".split())
 
 
 def _content_stems(texts: Iterable[str]) -> Iterable[str]:
     for text in texts:
         for word in tokens(text):
             if word not in STOPWORDS and word not in LIGHT_WORDS and not word.isdigit():
-                yield stem(word)
+                key = stem(word)
+                if key not in NOT_TOPICAL:
+                    yield key

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mlsd_coach.cli.options import FrameworkOption, ScorerOption
+from mlsd_coach.cli.options import FrameworkOption, ScorerOption, TargetOption, check_target
 from mlsd_coach.cli.output import console, print_notes, safe
 from mlsd_coach.cli.practice import require_terminal
 from mlsd_coach.cli.state import state
@@ -30,11 +30,13 @@ def mock(
     ] = "",
     framework: FrameworkOption = "7",
     scorer: ScorerOption = "auto",
+    target: TargetOption = "senior",
 ) -> None:
     """Run a mock interview: no hints, follow-up probes where you are thin, and a verdict."""
     from mlsd_coach.coach.timing import check_minutes
 
     check_minutes(minutes)
+    level = check_target(target)
     require_terminal("mock")
     from mlsd_coach.cli.mock_ui import MockTerminalUI
     from mlsd_coach.coach.clock import interview_clock
@@ -58,7 +60,7 @@ def mock(
             rng = random.Random()
             case_id = rng.choice(known) if case_id == "random" else least_practised_case(store, known, rng)
         case = app_state.case(case_id)
-        settings = MockSettings(minutes=minutes, timed=timed)
+        settings = MockSettings(minutes=minutes, timed=timed, target=level)
         session = InterviewSession.start(store, case, chosen_framework, judge, notices, Mode.MOCK, settings)
         for notice in session.drain_notices():
             out.print(f"[dim]{safe(notice)}[/dim]")

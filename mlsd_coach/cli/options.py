@@ -32,6 +32,25 @@ def _scorer_help() -> str:
     return f"{builtin}, or a judge a plugin registers (`mlsd.judges`){installed}."
 
 
+TargetOption = Annotated[
+    str,
+    typer.Option(
+        "--target",
+        help="Level you interview for: mid, senior (default) or staff; sets which depth is expected.",
+        metavar="LEVEL",
+    ),
+]
+
+
+def check_target(target: str) -> str:
+    from mlsd_coach.errors import BadInputError
+
+    choice = target.strip().lower()
+    if choice not in ("mid", "senior", "staff"):
+        raise BadInputError(f"--target must be mid, senior or staff (got '{target}')")
+    return choice
+
+
 ScorerOption = Annotated[
     str,
     typer.Option("--scorer", help=_scorer_help(), metavar="NAME"),

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mlsd_coach.cli.options import FrameworkOption, ScorerOption
+from mlsd_coach.cli.options import FrameworkOption, ScorerOption, TargetOption, check_target
 from mlsd_coach.cli.output import console, print_notes, safe
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import BadInputError, ExitCode
@@ -26,11 +26,13 @@ def practice(
     case_id: Annotated[str, typer.Argument(metavar="CASE", help="Case id, e.g. feed-ranking.")],
     framework: FrameworkOption = "7",
     scorer: ScorerOption = "auto",
+    target: TargetOption = "senior",
     resume: Annotated[
         bool, typer.Option("--resume", help="Continue your newest unfinished practice session of this case.")
     ] = False,
 ) -> None:
     """Practise a case step by step: clarify, answer, get scored feedback, revise once."""
+    level = check_target(target)
     require_terminal("practice")
     from mlsd_coach.cli.practice_ui import TerminalUI
     from mlsd_coach.coach.flow import run_practice
@@ -38,7 +40,7 @@ def practice(
     from mlsd_coach.scoring.judge import NoticeBuffer
     from mlsd_coach.scoring.registry import make_judge
     from mlsd_coach.store.history import HistoryStore
-    from mlsd_coach.store.kinds import Mode
+    from mlsd_coach.store.kinds import MockSettings, Mode
 
     app_state = state(ctx)
     case = app_state.case(case_id)
@@ -54,7 +56,9 @@ def practice(
         chosen = app_state.frameworks[row.framework]
         session = InterviewSession.resume(store, row.id, case, chosen, judge, notices)
     else:
-        session = InterviewSession.start(store, case, app_state.framework(framework), judge, notices)
+        session = InterviewSession.start(
+            store, case, app_state.framework(framework), judge, notices, settings=MockSettings(target=level)
+        )
     out = console()
     for notice in session.drain_notices():
         out.print(f"[dim]{safe(notice)}[/dim]")

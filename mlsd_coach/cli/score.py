@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from mlsd_coach.cli.options import FrameworkOption, ScorerOption
+from mlsd_coach.cli.options import FrameworkOption, ScorerOption, TargetOption, check_target
 from mlsd_coach.cli.output import console, plain, print_json
 from mlsd_coach.cli.state import state
 
@@ -24,6 +24,7 @@ def score(
     ],
     framework: FrameworkOption = "7",
     scorer: ScorerOption = "auto",
+    target: TargetOption = "senior",
     as_json: Annotated[bool, typer.Option("--json", help="Print the scorecard as JSON.")] = False,
 ) -> None:
     """Score a written answer against the case's rubric, item by item, with the evidence found."""
@@ -32,13 +33,14 @@ def score(
     from mlsd_coach.scoring.registry import make_judge
 
     app_state = state(ctx)
+    level = check_target(target)
     text = read_answer_file(answer_file)
     chosen_framework = app_state.framework(framework)
     case = app_state.case(case_id)
     notices = NoticeBuffer()
     judge = make_judge(scorer, notices)
     answer = parse_answer(text, chosen_framework, app_state.frameworks["seven-step"], case=case)
-    card = score(judge, case, chosen_framework, answer)
+    card = score(judge, case, chosen_framework, answer, target=level)
     for notice in notices.drain():
         typer.echo(plain(f"note: {notice}"), err=True)
     if as_json:

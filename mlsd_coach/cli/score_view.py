@@ -73,8 +73,18 @@ def item_lines(step: StepResult, titles: dict[str, str] | None = None) -> Table:
             said = item.evidence_from[0] if item.evidence_from else step.id
             if said not in (step.id, ASKED):
                 what.append(plain(f" (said under {titles.get(said, said)})"), style="dim")
+        tag = _tier_tag(item)
+        if tag:
+            what.append(f"  [{tag}]", style="dim")
         grid.add_row(Text.assemble((f"{mark} ", colour), f"{item.score:4.2f}"), what)
     return grid
+
+
+def _tier_tag(item: ItemResult) -> str:
+    """What kind of item it is: the case's core, depth expected from a level, or generic."""
+    if item.tier == "depth" and item.level:
+        return f"{item.level} depth"
+    return item.tier
 
 
 def step_panel(step: StepResult, titles: dict[str, str] | None = None) -> Panel:
@@ -84,7 +94,7 @@ def step_panel(step: StepResult, titles: dict[str, str] | None = None) -> Panel:
     for mistake in step.mistakes:
         parts.append(
             Text.assemble(
-                ("\nMistake: ", "bold red"),
+                ("\nRed flag: " if mistake.red_flag else "\nMistake: ", "bold red"),
                 plain(f"{mistake.title} (−{mistake.penalty:.0%} of the step). "),
                 (plain(f"“{clip(' '.join(mistake.evidence), SHORT)}” "), "italic"),
                 plain(mistake.explanation.strip()),
@@ -112,9 +122,14 @@ def verdict_panel(card: Scorecard) -> Panel:
     for signal in card.signals.values():
         signals.add_row(as_text(signal.title), f"{signal.score:.0f}", as_text(signal.level))
     parts: list[RenderableType] = [
-        as_text(f"Overall {card.score:.1f}/100 — {card.level}", "bold"),
+        as_text(f"Overall {card.score:.1f}/100 — {card.level} (for a {card.target} role)", "bold"),
         Text(""),
         signals,
+        as_text(
+            "\nThe recommendation follows from the signals: strong hire needs every signal strong or "
+            "better, hire and lean hire no very weak one and at most one or two weak; a red flag caps it.",
+            "dim",
+        ),
     ]
     for warning in card.warnings:
         parts.append(as_text(f"\n⚠ {warning}", "yellow"))

@@ -20,6 +20,16 @@ from mlsd_coach.store.kinds import EventKind
 
 Status = Callable[[], str]
 Expired = Callable[[], bool]
+# how the interviewer names a 7-step area when choosing it as the deep dive
+DEEP_DIVE_NAMES = {
+    "requirements": "the requirements",
+    "framing": "how you frame the ML problem",
+    "data": "the data: labels, features and their pitfalls",
+    "model": "the model and how it is trained",
+    "evaluation": "evaluation, offline and online",
+    "serving": "serving at this scale",
+    "monitoring": "monitoring and retraining",
+}
 PROBE_SHARE = 0.25  # of the step's budget, for each follow-up reply
 MIN_PROBE_SECONDS = 30.0
 
@@ -123,6 +133,12 @@ def run_mock(
         if index:
             timer = StepTimer.start(clock, budgets[step.id])
         ui.show_step(step, framework, budgets[step.id])
+        if step.deep_dive:
+            area = session.choose_deep_dive(step)
+            ui.show_notice(
+                f"Interviewer: for the deep dive, go deep on {DEEP_DIVE_NAMES.get(area, area)} for this "
+                "problem; keep the rest brief. The next step can be short."
+            )
         text, timed_out = _keeping(
             session,
             step.id,

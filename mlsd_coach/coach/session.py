@@ -19,7 +19,7 @@ from mlsd_coach import paths
 from mlsd_coach.coach.drafts import Drafts
 from mlsd_coach.coach.probes import hint_for, select_probes
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
-from mlsd_coach.scoring.aggregate import OFFLINE, build_scorecard
+from mlsd_coach.scoring.aggregate import DEFAULT_TARGET, OFFLINE, build_scorecard
 from mlsd_coach.scoring.copies import copy_note
 from mlsd_coach.scoring.interviewer import Reply, answer_question
 from mlsd_coach.scoring.judge import Interviewer, Judge, JudgeContext, NoticeBuffer
@@ -53,6 +53,8 @@ class InterviewSession:
     steps: dict[str, StepState] = field(default_factory=dict)
     questions: list[str] = field(default_factory=list)
     clarified: bool = False
+    target: str = DEFAULT_TARGET  # the level whose depth items are expected
+    deep_dive: str = ""  # the 7-step area the interviewer chose to go deep on (4-step mock)
 
     @classmethod
     def start(
@@ -66,7 +68,8 @@ class InterviewSession:
         settings: MockSettings | None = None,
     ) -> InterviewSession:
         session_id = store.start_session(case.id, framework.id, mode, judge.name, settings)
-        return cls(store, session_id, case, framework, judge, notices, mode)
+        target = settings.target if settings else DEFAULT_TARGET
+        return cls(store, session_id, case, framework, judge, notices, mode, target=target)
 
     @classmethod
     def resume(
@@ -80,7 +83,8 @@ class InterviewSession:
     ) -> InterviewSession:
         row = store.session(session_id)
         mode = Mode(row.mode) if row else Mode.PRACTICE
-        session = cls(store, session_id, case, framework, judge, notices, mode)
+        target = row.settings.target if row else DEFAULT_TARGET
+        session = cls(store, session_id, case, framework, judge, notices, mode, target=target)
         entered: Counter[str] = Counter()  # texts saved per step
         for event in store.events(session_id):
             if event.kind == EventKind.CLARIFIED:
@@ -223,9 +227,36 @@ class InterviewSession:
                 state.result = self._judge(step.id, state.text)  # never scored (a crash), or offline
             results.append(state.result if state and state.result else self._judge(step.id, ""))
         copied = copy_note(self.case, self.said())
-        card = build_scorecard(self.case, self.framework, self.judge.name, results, copied=copied)
+        card = build_scorecard(
+            self.case,
+            self.framework,
+            self.judge.name,
+            results,
+            copied=copied,
+            target=self.target,
+            short_steps=self.short_steps(),
+        )
         self.store.finish_session(self.session_id, card)
         return card
+
+    def choose_deep_dive(self, step: FrameworkStep) -> str:
+        """The interviewer's pick for a deep-dive step: of the 7-step areas it spans, the one
+        where the case's core items weigh most (what this problem is about), recorded."""
+        weight = {
+            area: sum(i.weight for i in self.case.rubric if i.step == area and i.tier == "core")
+            for area in step.covers
+        }
+        self.deep_dive = max(step.covers, key=lambda area: weight[area])
+        self.store.add_event(self.session_id, EventKind.NOTICE, f"deep dive: {self.deep_dive}", step.id)
+        return self.deep_dive
+
+    def short_steps(self) -> list[str]:
+        """The steps after a chosen deep dive: kept short, their generic items only add."""
+        if not self.deep_dive:
+            return []
+        ids = [step.id for step in self.framework.steps]
+        dive = next(index for index, step in enumerate(self.framework.steps) if step.deep_dive)
+        return ids[dive + 1 :]
 
     def said(self) -> dict[str, str]:
         """The text of every step answered so far, by step id."""

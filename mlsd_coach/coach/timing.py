@@ -20,9 +20,8 @@ def check_minutes(minutes: int) -> int:
 
 
 def step_budgets(framework: Framework, minutes: float) -> dict[str, float]:
-    """Seconds for each step: its share of the framework's 45 minutes, applied to `minutes`."""
-    scale = minutes / framework.total_minutes
-    return {step.id: step.minutes * scale * 60 for step in framework.steps}
+    """Seconds for each step in a round of `minutes`, introductions and questions excluded."""
+    return {step_id: budget * 60 for step_id, budget in framework.design_minutes(minutes).items()}
 
 
 @dataclass

@@ -125,8 +125,18 @@ class RubricItem(Strict):
         return self
 
 
+Tier = Literal["core", "depth"]
+TargetLevel = Literal["mid", "senior", "staff"]
+TARGET_LEVELS: tuple[str, ...] = ("mid", "senior", "staff")
+
+
 class CaseRubricItem(RubricItem):
+    """A case's own item. `core` items are what this problem is about; `depth` items are
+    expected from a candidate at `level` or above, and are a bonus below it."""
+
     step: SevenStepId
+    tier: Tier = "depth"
+    level: TargetLevel = "senior"
 
 
 class Mistake(Strict):
@@ -139,6 +149,10 @@ class Mistake(Strict):
     when_all: list[Concept] = Field(min_length=1, max_length=MAX_CONCEPTS)
     unless: list[Concept] = Field(default_factory=list, max_length=MAX_CONCEPTS)
     penalty: float = Field(gt=0, le=0.5, description="fraction of the step score removed")
+    red_flag: bool = Field(
+        default=False,
+        description="caps the recommendation whatever else is said (the framework says at what)",
+    )
     explanation: Text
 
 
@@ -161,6 +175,38 @@ class Fact(Strict):
 class ScaleNumber(Strict):
     name: Text
     value: Text
+
+
+class ArithmeticCheck(Strict):
+    """A relation the fact sheet's numbers must satisfy, e.g. daily volume / 86,400 is about
+    the average rate. `says` is the relation in words, shown when it fails."""
+
+    says: Text
+    left: Text
+    relation: Literal["about", "at_most", "at_least"] = "about"
+    right: Text
+    within: float = Field(default=0.1, ge=0, le=1, description="relative tolerance")
+
+    @field_validator("left", "right", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: object) -> object:
+        """`right: 14` in YAML is a number: it is an expression all the same."""
+        return str(value) if isinstance(value, int | float) and not isinstance(value, bool) else value
+
+    @model_validator(mode="after")
+    def _holds(self) -> ArithmeticCheck:
+        from mlsd_coach.content.arithmetic import NotArithmetic, evaluate, holds
+
+        try:
+            left, right = evaluate(self.left), evaluate(self.right)
+        except NotArithmetic as error:
+            raise ValueError(str(error)) from None
+        if not holds(left, right, self.relation, self.within):
+            raise ValueError(
+                f"the fact sheet contradicts itself: {self.says} "
+                f"({self.left} = {left:,.4g}, {self.relation.replace('_', ' ')} {self.right} = {right:,.4g})"
+            )
+        return self
 
 
 class Reference(Strict):
@@ -241,6 +287,18 @@ class Blueprint(Strict):
         feeds = [(f.source, f.target) for f in self.flows if f.source in ids and f.target in ids]
         return _topological(stages, feeds)
 
+    def critical_path_ms(self) -> float:
+        """The online path's latency: the slowest chain of stages through the flows, so that
+        stages running side by side (rules next to the model) count once, as the longer."""
+        stages = self.online_stages()
+        ids = {stage.id for stage in stages}
+        feeds = [(f.source, f.target) for f in self.flows if f.source in ids and f.target in ids]
+        finish: dict[str, float] = {}
+        for stage in stages:  # in topological order, so every feeder is finished first
+            before = [finish[source] for source, target in feeds if target == stage.id and source in finish]
+            finish[stage.id] = max(before, default=0.0) + (stage.latency_ms or 0)
+        return max(finish.values(), default=0.0)
+
     def components_on(self, track: Track) -> list[Component]:
         """The components of one track, in file order (the order their author explains them in)."""
         return [c for c in self.components if c.track == track]
@@ -254,10 +312,10 @@ class Blueprint(Strict):
             for key, end in (("from", flow.source), ("to", flow.target)):
                 if end not in known:
                     raise LocatedError(f"names unknown component '{end}'", "flows", index, key)
-        total = sum(c.latency_ms or 0 for c in self.online_stages())  # flows are known to be valid here
+        total = self.critical_path_ms()  # flows are known to be valid here
         if total > self.latency_budget_ms:
             raise LocatedError(
-                f"online stage latencies sum to {total:g} ms, over the {self.latency_budget_ms:g} ms budget",
+                f"the online critical path takes {total:g} ms, over the {self.latency_budget_ms:g} ms budget",
                 "latency_budget_ms",
             )
         return self
@@ -298,6 +356,7 @@ class CaseStudy(Strict):
     model_answer: dict[SevenStepId, Text]
     blueprint: Blueprint
     references: list[Reference] = Field(min_length=2)
+    checks: list[ArithmeticCheck] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _consistent(self) -> CaseStudy:
@@ -336,8 +395,13 @@ class FrameworkStep(Strict):
     aliases: list[Text] = Field(default_factory=list, description="other headings that name it")
     goal: Text
     guidance: list[Text] = Field(min_length=2)
-    minutes: float = Field(gt=0)
+    minutes: float = Field(gt=0, description="design minutes in a 45-minute round")
+    long_minutes: float | None = Field(default=None, gt=0, description="design minutes in a 60-minute round")
     covers: list[SevenStepId] = Field(min_length=1, description="7-step ids this step spans")
+    deep_dive: bool = Field(
+        default=False,
+        description="the interviewer picks what to go deep on here (4-step); later steps are then kept short",
+    )
     rubric: list[RubricItem] = Field(min_length=1)
 
 
@@ -345,6 +409,26 @@ class Level(Strict):
     name: Literal["strong no hire", "no hire", "lean no hire", "lean hire", "hire", "strong hire"]
     min_score: float = Field(ge=0, le=100)
     meaning: Text
+
+
+SIGNAL_RATING_NAMES: tuple[str, ...] = ("very weak", "weak", "strong", "very strong")
+
+
+class SignalBand(Strict):
+    """One point of the four-point scale a signal is rated on, from its 0-100 score."""
+
+    name: Literal["very weak", "weak", "strong", "very strong"]
+    min_score: float = Field(ge=0, le=100)
+
+
+def _default_bands() -> list[SignalBand]:
+    # aligned with the levels: a signal is "strong" from the lean-hire score on
+    return [
+        SignalBand(name="very weak", min_score=0),
+        SignalBand(name="weak", min_score=40),
+        SignalBand(name="strong", min_score=55),
+        SignalBand(name="very strong", min_score=80),
+    ]
 
 
 class Signal(Strict):
@@ -358,7 +442,13 @@ class Framework(Strict):
     title: Text
     short_name: Literal["7-step", "4-step"]
     summary: Text
-    total_minutes: float = Field(gt=0)
+    total_minutes: float = Field(gt=0, description="design minutes of a round (the steps' sum)")
+    round_minutes: float = Field(default=45, gt=0, description="length of the round, introductions included")
+    long_total_minutes: float | None = Field(default=None, gt=0)
+    long_round_minutes: float = Field(default=60, gt=0)
+    red_flag_cap: Literal["strong no hire", "no hire", "lean no hire", "lean hire", "hire"] = Field(
+        default="lean no hire", description="the highest recommendation an answer with a red flag gets"
+    )
     full_marks_at: float = Field(
         default=0.75,
         gt=0,
@@ -367,6 +457,7 @@ class Framework(Strict):
     )
     steps: list[FrameworkStep]
     signals: list[Signal]
+    signal_bands: list[SignalBand] = Field(default_factory=_default_bands)
     levels: list[Level]
     references: list[Reference] = Field(default_factory=list)
 
@@ -383,12 +474,48 @@ class Framework(Strict):
                 return step
         raise KeyError(seven_step_id)
 
+    def design_minutes(self, round_minutes: float) -> dict[str, float]:
+        """Each step's minutes in a round of `round_minutes`: the 45- or 60-minute budget,
+        whichever round is nearer, scaled to the design time the round leaves."""
+        long = self.long_total_minutes is not None and abs(round_minutes - self.long_round_minutes) < abs(
+            round_minutes - self.round_minutes
+        )
+        total, overhead_of = (
+            (self.long_total_minutes or 0, self.long_round_minutes)
+            if long
+            else (self.total_minutes, self.round_minutes)
+        )
+        overhead = overhead_of - total  # introductions and the candidate's questions
+        design = max(round_minutes - overhead, round_minutes * 0.5)
+        budget = {
+            step.id: (step.long_minutes or step.minutes) if long else step.minutes for step in self.steps
+        }
+        return {step_id: minutes * design / total for step_id, minutes in budget.items()}
+
     def level_for(self, score: float) -> str:
         chosen = self.levels[0].name
         for level in self.levels:
             if score >= level.min_score:
                 chosen = level.name
         return chosen
+
+    def rating_for(self, score: float) -> tuple[int, str]:
+        """A signal's rating, 1 (very weak) to 4 (very strong), and its name."""
+        chosen = (1, self.signal_bands[0].name)
+        for number, band in enumerate(self.signal_bands, start=1):
+            if score >= band.min_score:
+                chosen = (number, band.name)
+        return chosen
+
+    @field_validator("signal_bands")
+    @classmethod
+    def _bands_ordered(cls, bands: list[SignalBand]) -> list[SignalBand]:
+        if tuple(band.name for band in bands) != SIGNAL_RATING_NAMES:
+            raise ValueError(f"signal_bands must be, in order: {', '.join(SIGNAL_RATING_NAMES)}")
+        thresholds = [band.min_score for band in bands]
+        if thresholds[0] != 0 or any(b <= a for a, b in zip(thresholds, thresholds[1:], strict=False)):
+            raise ValueError("min_score must start at 0 and rise strictly from band to band")
+        return bands
 
     @field_validator("levels")
     @classmethod
@@ -423,6 +550,17 @@ class Framework(Strict):
         minutes = sum(step.minutes for step in self.steps)
         if abs(minutes - self.total_minutes) > 0.01:
             raise ValueError(f"step minutes sum to {minutes:g}, not total_minutes {self.total_minutes:g}")
+        long = [step.long_minutes for step in self.steps]
+        if self.long_total_minutes is not None:
+            if any(value is None for value in long):
+                raise ValueError("long_total_minutes is set, so every step needs long_minutes")
+            long_sum = sum(value for value in long if value is not None)
+            if abs(long_sum - self.long_total_minutes) > 0.01:
+                raise ValueError(
+                    f"step long_minutes sum to {long_sum:g}, not long_total_minutes {self.long_total_minutes:g}"
+                )
+        elif any(value is not None for value in long):
+            raise ValueError("steps have long_minutes but long_total_minutes is not set")
         seen: set[str] = set()
         for step_index, step in enumerate(self.steps):
             for item_index, item in enumerate(step.rubric):

@@ -87,7 +87,7 @@ def latency_budget(case: CaseStudy) -> LatencyBudget:
     ]
     return LatencyBudget(
         stages=stages,
-        total_ms=sum(stage.latency_ms for stage in stages),
+        total_ms=blueprint.critical_path_ms(),
         blueprint_ms=blueprint.latency_budget_ms,
         case_ms=case.latency_budget_ms,
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, RubricItem
+from mlsd_coach.content.models import CaseRubricItem, CaseStudy, Framework, FrameworkStep, RubricItem
 from mlsd_coach.scoring.scorecard import (
     ASKED,
     MET,
@@ -19,13 +19,26 @@ from mlsd_coach.scoring.scorecard import (
     StepResult,
 )
 
-MAX_PENALTY = 0.5  # mistakes remove at most this share of a step's score
+MAX_PENALTY = 0.5  # mistakes remove at most this share of a step's or a signal's score
 OFFLINE = "offline"
 # Points are credited wherever they are made; whether they sit in the step that owns them is
 # part of how structured the answer is, a share of this signal's rating.
 NOT_RATED = "not rated"  # the level of a copied answer
 STRUCTURE_SIGNAL = "communication"
-STRUCTURE_SHARE = 0.3
+# The communication signal: its own items (assumptions stated, priorities, checking in), how
+# much of what was said sits where it belongs, and how evenly the answer covers the steps
+# (an organised answer does not leave half the design unsaid).
+COMMUNICATION_SHARES = {"items": 0.3, "placement": 0.3, "breadth": 0.4}
+BREADTH_AT = 60.0  # a step scoring this much counts as fully covered for breadth
+
+# How much an item's weight counts, by tier: a case's core items are what the problem is
+# about; generic framework items count less, and only as far as the case's core is covered
+# (an answer to another problem says the same generic things).
+TIER_WEIGHT = {"core": 1.0, "depth": 0.6, "generic": 0.3}
+RELEVANCE_AT = 0.6  # the share of the core weight covered from which generic and depth credit is whole
+OFF_CASE_WARNING = 0.6  # relevance below which the card says the answer is off the case
+TARGETS = ("mid", "senior", "staff")
+DEFAULT_TARGET = "senior"
 
 
 def item_result(
@@ -33,12 +46,12 @@ def item_result(
     score: float,
     feedback: str,
     *,
-    generic: bool,
     evidence: Sequence[str] = (),
     evidence_from: Sequence[str] = (),
     depth_missing: bool = False,
 ) -> ItemResult:
     """A judge's verdict on one rubric item, with the item's own fields copied over."""
+    tier = item.tier if isinstance(item, CaseRubricItem) else "generic"
     return ItemResult(
         id=item.id,
         title=item.title,
@@ -49,15 +62,79 @@ def item_result(
         evidence_from=tuple(evidence_from),
         feedback=feedback,
         why=item.why,
-        generic=generic,
+        generic=tier == "generic",
         depth_missing=depth_missing,
+        tier=tier,
+        level=item.level if isinstance(item, CaseRubricItem) and tier == "depth" else "",
     )
 
 
-def step_score_from_coverage(framework: Framework, coverage: float) -> float:
+@dataclass(frozen=True)
+class Weighing:
+    """How the whole answer's items count: generic credit scaled by `relevance` (the share of
+    the case's core covered, relative to RELEVANCE_AT), depth items expected up to `target`
+    and a bonus above it. A judge scoring one step uses `Weighing()`: relevance is known only
+    once the whole answer is, and the scorecard weighs every step again."""
+
+    relevance: float = 1.0
+    target: str = DEFAULT_TARGET
+    all_core: bool = False  # a case without tiers: its items are all core
+    # generic items that can only add: those of the steps an interviewer-chosen deep dive
+    # left short
+    optional: frozenset[str] = frozenset()
+
+    def tier(self, item: ItemResult) -> str:
+        if self.all_core and item.tier == "depth":
+            return "core"
+        return item.tier or ("generic" if item.generic else "core")
+
+    def counts(self, item: ItemResult) -> tuple[float, float]:
+        """(credit earned, credit possible) in weighted points."""
+        tier = self.tier(item)
+        weight = item.weight * TIER_WEIGHT[tier]
+        earned = weight * item.score * (1.0 if tier == "core" else self.relevance)
+        if tier == "depth" and _above(item.level, self.target):
+            return earned, 0.0  # not expected at this target: it can only add
+        if tier == "generic" and item.id in self.optional:
+            return earned, 0.0
+        return earned, weight
+
+
+def _above(level: str, target: str) -> bool:
+    return level in TARGETS and TARGETS.index(level) > TARGETS.index(target)
+
+
+def coverage(items: Sequence[ItemResult], weighing: Weighing) -> float:
+    """The weighted share of the expected credit earned, at most 1."""
+    earned = possible = 0.0
+    for item in items:
+        got, out_of = weighing.counts(item)
+        earned += got
+        possible += out_of
+    return min(1.0, earned / possible) if possible else 0.0
+
+
+def weighing_for(
+    steps: Sequence[StepResult], target: str = DEFAULT_TARGET, short_steps: Sequence[str] = ()
+) -> Weighing:
+    """The weighing of a whole answer, from how much of the case's core it covers;
+    `short_steps` are those a deep dive the interviewer chose left short."""
+    items = [item for step in steps for item in step.items]
+    all_core = not any(item.tier == "core" for item in items)
+    core = [item for item in items if (item.tier == "core" or (all_core and item.tier == "depth"))]
+    core_share = coverage(core, Weighing(target=target, all_core=all_core))
+    optional = frozenset(
+        item.id for step in steps if step.id in short_steps for item in step.items if item.tier == "generic"
+    )
+    return Weighing(
+        relevance=min(1.0, core_share / RELEVANCE_AT), target=target, all_core=all_core, optional=optional
+    )
+
+
+def step_score_from_coverage(framework: Framework, share: float) -> float:
     """0-100 from the weighted share of rubric credit earned: full marks at the framework's
     `full_marks_at` share, because no answer covers every item in a 45-minute round."""
-    return 100 * min(1.0, coverage / framework.full_marks_at)
+    return 100 * min(1.0, share / framework.full_marks_at)
 
 
 def step_result(
@@ -69,13 +146,13 @@ def step_result(
     judge: str,
     notes: Sequence[str] = (),
     flagged: Sequence[str] = (),
+    weighing: Weighing | None = None,
 ) -> StepResult:
     """A complete answered step: coverage of the rubric's weight, scaled to full marks, less
     the mistakes' penalty, with its level."""
-    weight = sum(item.weight for item in items)
-    coverage = sum(item.weight * item.score for item in items) / weight if weight else 0.0
     penalty = min(MAX_PENALTY, sum(mistake.penalty for mistake in mistakes))
-    score = round(step_score_from_coverage(framework, coverage) * (1 - penalty), 1)
+    share = coverage(items, weighing or Weighing())
+    score = round(step_score_from_coverage(framework, share) * (1 - penalty), 1)
     return StepResult(
         id=step.id,
         title=step.title,
@@ -90,7 +167,12 @@ def step_result(
     )
 
 
-def unanswered_step(framework: Framework, step: FrameworkStep, items: Sequence[ItemResult]) -> StepResult:
+def unanswered_step(
+    framework: Framework,
+    step: FrameworkStep,
+    items: Sequence[ItemResult],
+    mistakes: Sequence[MistakeResult] = (),
+) -> StepResult:
     return StepResult(
         id=step.id,
         title=step.title,
@@ -98,6 +180,7 @@ def unanswered_step(framework: Framework, step: FrameworkStep, items: Sequence[I
         level=framework.level_for(0.0),
         answered=False,
         items=tuple(items),
+        mistakes=tuple(mistakes),
     )
 
 
@@ -109,12 +192,15 @@ def build_scorecard(
     warnings: Sequence[str] = (),
     routing: Sequence[Route] = (),
     copied: str = "",
+    target: str = DEFAULT_TARGET,
+    short_steps: Sequence[str] = (),
 ) -> Scorecard:
-    """The whole verdict: the overall score weights each step by its minutes; any sentence
-    that addresses the grader disqualifies the answer."""
-    minutes = {step.id: step.minutes for step in framework.steps}
-    total_minutes = sum(minutes[s.id] for s in steps)
-    overall = sum(minutes[s.id] * s.score for s in steps) / total_minutes if total_minutes else 0.0
+    """The whole verdict (the rule is in `recommendation`): each step weighed again as part of
+    the whole answer, the five signals rated from their items, the recommendation derived from
+    the signals and the red flags. Any sentence that addresses the grader disqualifies the
+    answer; a copy of the reference answer gets no level."""
+    weighing = weighing_for(steps, target, short_steps)
+    steps = [_weighed(framework, step, weighing) for step in steps]
     all_warnings = [*warnings, *(note for step in steps for note in step.notes)]
     placement = structure(steps)
     if placement is not None and placement.elsewhere:
@@ -125,30 +211,90 @@ def build_scorecard(
     unanswered = [s.id for s in steps if not s.answered]
     if unanswered:
         all_warnings.append(f"not answered: {', '.join(unanswered)} (each scores 0)")
+    if weighing.relevance < OFF_CASE_WARNING:
+        all_warnings.append(
+            f"the answer says little of what this case is about, so its generic points count only "
+            f"{weighing.relevance:.0%}: answer this problem's specifics (the core items)"
+        )
+    signals = signal_ratings(framework, steps, weighing)
+    red_flags = tuple(dict.fromkeys(m.title for s in steps for m in s.mistakes if m.red_flag))
+    overall = recommendation(framework, signals, red_flags)
     flagged = [f"step '{s.id}': {flag}" for s in steps for flag in s.flagged]
     if flagged:
-        overall = 0.0
+        overall = Rating(score=0.0, level=framework.level_for(0.0))
         all_warnings.insert(
             0,
             "the answer addresses the grader instead of the interviewer; it earns nothing and is "
             "disqualified (remove the flagged sentences to be scored): " + "; ".join(flagged),
         )
-    level = framework.level_for(round(overall, 1))
+    elif red_flags:
+        all_warnings.insert(
+            0,
+            f"red flag{'s' if len(red_flags) > 1 else ''}, capping the result at {overall.level}: "
+            + "; ".join(red_flags),
+        )
     if copied:
-        level = NOT_RATED
+        overall = Rating(score=overall.score, level=NOT_RATED)
         all_warnings.insert(0, copied)
     return Scorecard(
         case=case.id,
         framework=framework.short_name,
         scorer=_scorer(judge, steps),
-        overall=Rating(score=round(overall, 1), level=level),
+        overall=overall,
         steps=tuple(steps),
-        signals=signal_ratings(framework, steps),
+        signals=signals,
         flagged=tuple(flagged),
         warnings=tuple(all_warnings),
         routing=tuple(routing),
         copied=copied,
+        target=target,
+        red_flags=red_flags,
     )
+
+
+def _weighed(framework: Framework, step: StepResult, weighing: Weighing) -> StepResult:
+    """The step's score as part of the whole answer: scaled by how the whole answer's
+    weighing changes its coverage, so a judge's own bound on the step (the LLM judge's
+    ceiling) and its mistakes' penalty carry over."""
+    if not step.answered:
+        return step
+    alone = step_score_from_coverage(framework, coverage(step.items, Weighing()))
+    weighed = step_score_from_coverage(framework, coverage(step.items, weighing))
+    if alone:
+        score = round(min(100.0, step.score * weighed / alone), 1)
+    else:
+        penalty = min(MAX_PENALTY, sum(mistake.penalty for mistake in step.mistakes))
+        score = round(weighed * (1 - penalty), 1)
+    return step.model_copy(update={"score": score, "level": framework.level_for(score)})
+
+
+def recommendation(framework: Framework, signals: dict[str, Rating], red_flags: Sequence[str]) -> Rating:
+    """The one rule from signals to a recommendation:
+    1. the score is the mean of the five signals' scores, and gives a level by the framework's
+       thresholds;
+    2. the level is lowered until the signals allow it: "strong hire" needs every signal
+       strong or better, "hire" no very weak signal and at most one weak, "lean hire" no very
+       weak signal and at most two weak;
+    3. a red flag caps it at the framework's `red_flag_cap`, two or more one level lower;
+    4. the score is kept inside the band of the level chosen, so the two always agree."""
+    levels: list[str] = [level.name for level in framework.levels]
+    ratings = [rating.rating for rating in signals.values()]
+    score = sum(rating.score for rating in signals.values()) / len(signals) if signals else 0.0
+    index = levels.index(framework.level_for(score))
+    very_weak, weak = ratings.count(1), ratings.count(2)
+    allowed = {
+        "strong hire": very_weak == 0 and weak == 0,
+        "hire": very_weak == 0 and weak <= 1,
+        "lean hire": very_weak == 0 and weak <= 2,
+    }
+    while index > 0 and not allowed.get(levels[index], True):
+        index -= 1
+    if red_flags:
+        cap = levels.index(framework.red_flag_cap) - (1 if len(red_flags) > 1 else 0)
+        index = min(index, max(cap, 0))
+    low = framework.levels[index].min_score
+    high = framework.levels[index + 1].min_score - 0.1 if index + 1 < len(levels) else 100.0
+    return Rating(score=round(min(max(score, low), high), 1), level=levels[index])
 
 
 def _scorer(judge: str, steps: Sequence[StepResult]) -> str:
@@ -185,15 +331,49 @@ def structure(steps: Sequence[StepResult]) -> Placement | None:
     return Placement(len(credited), in_place, elsewhere)
 
 
-def signal_ratings(framework: Framework, steps: Sequence[StepResult]) -> dict[str, Rating]:
+def signal_ratings(
+    framework: Framework, steps: Sequence[StepResult], weighing: Weighing | None = None
+) -> dict[str, Rating]:
+    """Each signal's score from the items that evidence it (scaled to full marks like a
+    step), less the penalty of the mistakes made in the steps it is mostly evidenced in, and
+    its four-point rating."""
+    weighing = weighing or Weighing()
     ratings: dict[str, Rating] = {}
     placement = structure(steps)
     for signal in framework.signals:
         items = [item for step in steps for item in step.items if item.signal == signal.id]
-        weight = sum(item.weight for item in items)
-        share = sum(item.weight * item.score for item in items) / weight if weight else 0.0
-        if signal.id == STRUCTURE_SIGNAL and placement is not None:
-            share = (1 - STRUCTURE_SHARE) * share + STRUCTURE_SHARE * placement.share
-        score = round(100 * share, 1)
-        ratings[signal.id] = Rating(score=score, level=framework.level_for(score), title=signal.title)
+        share = coverage(items, weighing)
+        if signal.id == STRUCTURE_SIGNAL:
+            share = communication_share(framework, steps, share, placement)
+        penalty = min(
+            MAX_PENALTY,
+            sum(m.penalty for step in steps if _main_signal(step) == signal.id for m in step.mistakes),
+        )
+        score = round(step_score_from_coverage(framework, share) * (1 - penalty), 1)
+        number, name = framework.rating_for(score)
+        ratings[signal.id] = Rating(score=score, level=name, title=signal.title, rating=number)
     return ratings
+
+
+def communication_share(
+    framework: Framework, steps: Sequence[StepResult], items_share: float, placement: Placement | None
+) -> float:
+    """The communication signal's share before scaling to full marks (see COMMUNICATION_SHARES)."""
+    if placement is None:
+        return COMMUNICATION_SHARES["items"] * items_share
+    breadth = sum(min(1.0, step.score / BREADTH_AT) for step in steps) / len(steps) if steps else 0.0
+    # tidy headings over little substance are not communication: placement counts as far as
+    # the steps say something. Breadth and placement are whole shares, items are scaled to
+    # full marks later: put all three on the items' scale.
+    return COMMUNICATION_SHARES["items"] * items_share + framework.full_marks_at * (
+        COMMUNICATION_SHARES["placement"] * placement.share * breadth
+        + COMMUNICATION_SHARES["breadth"] * breadth
+    )
+
+
+def _main_signal(step: StepResult) -> str:
+    """The signal a step's items mostly evidence: where its mistakes weigh."""
+    weights: dict[str, float] = {}
+    for item in step.items:
+        weights[item.signal] = weights.get(item.signal, 0.0) + item.weight
+    return max(weights, key=lambda signal: weights[signal]) if weights else ""

@@ -120,8 +120,24 @@ def rejects(sentence: Sentence, concept_words: Iterable[str]) -> bool:
     """Whether a clause that names the concept rejects it ("accuracy is unreliable here",
     "we won't use a random split", "instead of accuracy we report PR-AUC")."""
     stems = sentence.stems
-    for position in positions_of(stems, concept_words):
+    # a word of the concept itself ("transactions without a chargeback", "skipped
+    # impressions") is not the candidate rejecting it
+    own = set(concept_words)
+    for position in positions_of(stems, own):
         start, end = clause_span(stems, position)
-        if any(token in REJECTION_WORDS for token in stems[start:end]):
-            return True
+        for at in range(start, end):
+            token = stems[at]
+            if (
+                token in REJECTION_WORDS
+                and token not in own
+                and (token != RULED or _next(stems, at) == "out")
+            ):
+                return True
     return False
+
+
+(RULED,) = _stems("ruled")  # "ruled out" rejects; "the rules declined it" does not
+
+
+def _next(stems: tuple[str, ...], at: int) -> str:
+    return stems[at + 1] if at + 1 < len(stems) else ""

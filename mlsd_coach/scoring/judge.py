@@ -15,7 +15,7 @@ from typing import Protocol
 
 from mlsd_coach.answers import ParsedAnswer
 from mlsd_coach.content.models import CaseStudy, Framework, Probe
-from mlsd_coach.scoring.aggregate import build_scorecard
+from mlsd_coach.scoring.aggregate import DEFAULT_TARGET, build_scorecard
 from mlsd_coach.scoring.copies import copy_note
 from mlsd_coach.scoring.interviewer import Reply
 from mlsd_coach.scoring.scorecard import Scorecard, StepResult
@@ -83,12 +83,15 @@ def score(
     framework: Framework,
     answer: ParsedAnswer,
     context: JudgeContext | None = None,
+    target: str = DEFAULT_TARGET,
 ) -> Scorecard:
     """Score a whole answer: every step by `judge` (each seeing the whole answer), then one
-    aggregate."""
+    aggregate, expecting the depth of a `target` candidate."""
     context = JudgeContext(questions=context.questions if context else (), answer=dict(answer.steps))
     steps = [
         judge.score_step(case, framework, step.id, answer.text(step.id), context) for step in framework.steps
     ]
     copied = copy_note(case, answer.steps)
-    return build_scorecard(case, framework, judge.name, steps, answer.warnings, answer.routing, copied)
+    return build_scorecard(
+        case, framework, judge.name, steps, answer.warnings, answer.routing, copied, target=target
+    )

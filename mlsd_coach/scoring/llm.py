@@ -120,12 +120,8 @@ class LlmJudge:
             build_messages(case, step, items, text), StepJudgement, max_tokens=JUDGE_MAX_TOKENS
         )
         verdicts = {verdict.id: verdict for verdict in judgement.items}
-        generic_ids = {item.id for item in step.rubric}
         results = [
-            _item_result(
-                item, verdicts.get(item.id), text, step.id, item.id in generic_ids, self._offline.mentions
-            )
-            for item in items
+            _item_result(item, verdicts.get(item.id), text, step.id, self._offline.mentions) for item in items
         ]
         judged = step_result(
             framework, step, results, offline.mistakes, judge=self.name, flagged=offline.flagged
@@ -185,14 +181,13 @@ def _item_result(
     verdict: ItemVerdict | None,
     answer: str,
     step_id: str,
-    generic: bool,
     mentions: Callable[[RubricItem, str], bool],
 ) -> ItemResult:
     """The judge's verdict on an item, credited only if every quote is in the answer and at
     least one says something about the item (holds one of its concepts, as the offline
     matcher finds them)."""
     if verdict is None:
-        return no_credit(item, item.feedback, generic)
+        return no_credit(item, item.feedback)
     quotes = [q for q in verdict.evidence if q.strip()]
     genuine = [q for q in quotes if verified(q, answer)]
     score = CREDIT[verdict.verdict]
@@ -203,9 +198,7 @@ def _item_result(
     elif score and not any(mentions(item, quote) for quote in genuine):
         score = 0.0
         feedback = f"No credit: the judge's evidence says nothing about this item. {fold(item.feedback)}"
-    return item_result(
-        item, score, feedback, generic=generic, evidence=genuine, evidence_from=[step_id] * len(genuine)
-    )
+    return item_result(item, score, feedback, evidence=genuine, evidence_from=[step_id] * len(genuine))
 
 
 def without_flagged(text: str, flagged: set[str]) -> str:

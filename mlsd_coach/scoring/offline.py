@@ -20,6 +20,7 @@ mistakes subtract their penalty from their step's score.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -144,7 +145,6 @@ class _AnswerVerdicts:
         self.framework = framework
         self.reading = reading
         self.items = {step.id: step_items(framework, case, step) for step in framework.steps}
-        self.generic = {item.id for step in framework.steps for item in step.rubric}
         self.hits: dict[tuple[str, str], list[list[Hit]]] = {}
         for step in framework.steps:
             for item in self.items[step.id]:
@@ -166,9 +166,9 @@ class _AnswerVerdicts:
         if not self.reading.answered(step.id):
             credited = [self._item(step, item) for item in items]
             if not any(result.score > 0 for result in credited):
-                return unanswered_step(
-                    self.framework, step, [_unanswered(i, i.id in self.generic) for i in items]
-                )
+                # a mistake made under another heading is still the candidate's
+                mistakes = self._mistakes(step)
+                return unanswered_step(self.framework, step, [_unanswered(i) for i in items], mistakes)
         results = [self._item(step, item) for item in items]
         flagged = self.reading.flagged.get(step.id, [])
         notes = _unscored_note(step, self.reading.over_cap.get(step.id, 0))
@@ -279,7 +279,6 @@ class _AnswerVerdicts:
             item,
             score,
             _feedback(item, score, credit),
-            generic=item.id in self.generic,
             evidence=[_quoted(s) for s in credit.evidence],
             evidence_from=[s.step for s in credit.evidence],
             depth_missing=credit.depth_missing,
@@ -298,6 +297,7 @@ class _AnswerVerdicts:
                         penalty=mistake.penalty,
                         evidence=(clip(sentence.text),),
                         explanation=fold(mistake.explanation),
+                        red_flag=mistake.red_flag,
                     )
                 )
         return found
@@ -363,17 +363,26 @@ def _quality(text: str, words: int) -> float:
     separators = sum(text.count(c) for c in ",;/|")
     quality = 1.0 if words >= 6 else 0.6
     # Terse notes ("10% neg sampling → recalibrate p = q/(q + (1−q)/0.1)") count less than a
-    # sentence but are not a pile of terms: that is what the separator ratio below catches.
+    # sentence but are not a pile of terms: they relate things (arrows, comparisons, numbers),
+    # a pile only names them. The separator ratio below catches the pile.
+    relating = len(_RELATIONS.findall(text)) / words >= RELATING_SHARE
     if stop_ratio < 0.1:
-        quality *= 0.6 if words >= 6 else 0.7
+        quality *= 0.85 if relating else (0.6 if words >= 6 else 0.7)
     elif stop_ratio < 0.18:
         quality *= 0.85
     list_ratio = separators / words
     if list_ratio > 0.3:
-        quality *= 0.2
+        quality *= 0.6 if relating else 0.2
     elif list_ratio > 0.2:
-        quality *= 0.5
+        quality *= 0.75 if relating else 0.5
     return quality
+
+
+# What relates the terms of a note: arrows, comparisons, equations, numbers with units
+_RELATIONS = re.compile(
+    r"→|->|=>|⇒|∥|[<>=≈≤≥]|\b\d[\d.,]*\s*(?:%|ms|[kKMB]\b|x\b|×|h\b|min\b|s\b|days?\b|wks?\b)"
+)
+RELATING_SHARE = 0.08
 
 
 def _feedback(item: RubricItem, score: float, credit: _Credit) -> str:
@@ -395,12 +404,12 @@ def _feedback_text(item: RubricItem, score: float, credit: _Credit) -> str:
     return f"{item.feedback} Why it matters: {item.why}"
 
 
-def no_credit(item: RubricItem, feedback: str, generic: bool) -> ItemResult:
-    return item_result(item, 0.0, fold(feedback), generic=generic)
+def no_credit(item: RubricItem, feedback: str) -> ItemResult:
+    return item_result(item, 0.0, fold(feedback))
 
 
-def _unanswered(item: RubricItem, generic: bool) -> ItemResult:
-    return no_credit(item, f"Not answered. {item.feedback}", generic)
+def _unanswered(item: RubricItem) -> ItemResult:
+    return no_credit(item, f"Not answered. {item.feedback}")
 
 
 def _unscored_note(step: FrameworkStep, sentences: int) -> list[str]:

@@ -18,7 +18,10 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, computed_field, field_validator
 
-SCHEMA_VERSION = 2  # 2: `routing`, `copied`, and `evidence_from` on items
+# 2: `routing`, `copied`, and `evidence_from` on items
+# 3: `tier` and `level` on items, `red_flag` on mistakes, `target` and `red_flags` on the
+#    card, `rating` (1-4) on signals, whose `level` is now the four-point rating's name
+SCHEMA_VERSION = 3
 MET = 0.6  # an item scoring at least this is "met"
 ASKED = "asked"  # in `evidence_from`: the point was made in a clarifying question
 TO_ADD = 3  # how many missed items a step suggests adding
@@ -46,6 +49,8 @@ class ItemResult(_Frozen):
     why: str = ""
     generic: bool = False
     depth_missing: bool = False
+    tier: str = ""  # "core", "depth" or "generic"
+    level: str = ""  # for a depth item: the target level from which it is expected
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented use on a property
     @property
@@ -59,6 +64,7 @@ class MistakeResult(_Frozen):
     penalty: float  # share of the step's score removed
     evidence: tuple[str, ...] = ()
     explanation: str = ""
+    red_flag: bool = False  # caps the recommendation whatever else is said
 
 
 class StepResult(_Frozen):
@@ -94,11 +100,13 @@ class Route(_Frozen):
 
 
 class Rating(_Frozen):
-    """A score with its level: the whole answer's, or one signal's."""
+    """A score with its level: the whole answer's (a hire level), or one signal's (a
+    four-point rating, numbered 1-4 in `rating`)."""
 
     score: float
     level: str
     title: str = ""
+    rating: int = 0
 
 
 class Scorecard(_Frozen):
@@ -113,6 +121,8 @@ class Scorecard(_Frozen):
     warnings: tuple[str, ...] = ()
     routing: tuple[Route, ...] = ()
     copied: str = ""  # why the answer earns no level: it is a copy of the reference answer
+    target: str = "senior"  # the level whose depth items were expected
+    red_flags: tuple[str, ...] = ()  # titles of the red flags that capped the recommendation
 
     @field_validator("signals", mode="before")
     @classmethod

@@ -39,3 +39,4 @@ class MockSettings(BaseModel):
 
     minutes: int | None = None
     timed: bool = False
+    target: str = "senior"  # the level whose depth items are expected (--target)
