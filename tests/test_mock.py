@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
 import pytest
@@ -144,6 +145,10 @@ def test_a_45_minute_timed_mock_runs_on_a_manual_clock(tmp_path):
     framing = next(t for t in verdict.times if t.step_id == "framing")
     assert framing.timed_out and framing.used >= framing.budget
     assert "- ran out of time in: Frame as an ML task" in verdict.reasons
+    rated = [
+        r for r in verdict.reasons if re.match(r"[+-] .+ is (very weak|weak|strong|very strong) \(\d+\)$", r)
+    ]
+    assert len(rated) == 5  # every signal, with its four-point rating
     assert row.mode == "mock" and row.finished and row.settings == MockSettings(minutes=45, timed=True)
     assert verdict.strongest and all(m.quote for m in verdict.strongest)
     assert len(verdict.weakest) == 2 and len(verdict.study) == 3

@@ -180,6 +180,6 @@ def run_mock(
     card = session.finish()
     _notices(session, ui)
     answers = {step_id: state.text for step_id, state in session.steps.items()}
-    verdict = build_verdict(card, framework, times, answers)
+    verdict = build_verdict(card, times, answers)
     ui.show_verdict(verdict)
     return verdict

@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlsd_coach.coach.study import study_next
-from mlsd_coach.content.models import Framework
 from mlsd_coach.prose import clip, fold
 from mlsd_coach.scoring.scorecard import ItemResult, Scorecard
 
 OVERRUN = 1.25
+
+STRONG = 3  # the rating from which a signal counts for the candidate ("strong")
 
 
 @dataclass(frozen=True)
@@ -40,20 +41,15 @@ class MockVerdict:
     study: list[ItemResult]
 
 
-def build_verdict(
-    card: Scorecard, framework: Framework, times: list[StepTime], answers: dict[str, str]
-) -> MockVerdict:
-    hire_bar = next(level.min_score for level in framework.levels if level.name == "hire")
-    lean_bar = next(level.min_score for level in framework.levels if level.name == "lean hire")
+def build_verdict(card: Scorecard, times: list[StepTime], answers: dict[str, str]) -> MockVerdict:
     reasons = []
     for signal in sorted(card.signals.values(), key=lambda s: s.score, reverse=True):
-        if signal.score >= hire_bar:
-            reasons.append(f"+ {signal.title} is at hire level ({signal.score:.0f})")
-        elif signal.score < lean_bar:
-            reasons.append(f"- {signal.title} is below the bar ({signal.score:.0f})")
+        sign = "+" if signal.rating >= STRONG else "-"
+        reasons.append(f"{sign} {signal.title} is {signal.level} ({signal.score:.0f})")
     for step in card.steps:
         for mistake in step.mistakes:
-            reasons.append(f"- {step.title}: {mistake.title.lower()}")
+            kind = "red flag, caps the result" if mistake.red_flag else "mistake"
+            reasons.append(f"- {step.title}: {mistake.title.lower()} ({kind})")
         if not step.answered:
             reasons.append(f"- {step.title} was not covered")
     timed_out = [t.title for t in times if t.timed_out]

@@ -36,6 +36,8 @@ BREADTH_AT = 60.0  # a step scoring this much counts as fully covered for breadt
 # (an answer to another problem says the same generic things).
 TIER_WEIGHT = {"core": 1.0, "depth": 0.6, "generic": 0.3}
 RELEVANCE_AT = 0.6  # the share of the core weight covered from which generic and depth credit is whole
+CORE_BLEND = 0.2  # of each signal's share that is the coverage of the case's core as a whole
+RED_FLAG_SHARE = 0.4  # of the score, taken off by each red flag before the cap applies
 OFF_CASE_WARNING = 0.6  # relevance below which the card says the answer is off the case
 TARGETS = ("mid", "senior", "staff")
 DEFAULT_TARGET = "senior"
@@ -275,11 +277,14 @@ def recommendation(framework: Framework, signals: dict[str, Rating], red_flags: 
     2. the level is lowered until the signals allow it: "strong hire" needs every signal
        strong or better, "hire" no very weak signal and at most one weak, "lean hire" no very
        weak signal and at most two weak;
-    3. a red flag caps it at the framework's `red_flag_cap`, two or more one level lower;
+    3. a red flag caps it at the framework's `red_flag_cap`, two or more one level lower, and
+       each takes RED_FLAG_SHARE off the score first (a design built on one is worth less,
+       not only capped);
     4. the score is kept inside the band of the level chosen, so the two always agree."""
     levels: list[str] = [level.name for level in framework.levels]
     ratings = [rating.rating for rating in signals.values()]
     score = sum(rating.score for rating in signals.values()) / len(signals) if signals else 0.0
+    score *= (1 - RED_FLAG_SHARE) ** len(red_flags)
     index = levels.index(framework.level_for(score))
     very_weak, weak = ratings.count(1), ratings.count(2)
     allowed = {
@@ -340,9 +345,12 @@ def signal_ratings(
     weighing = weighing or Weighing()
     ratings: dict[str, Rating] = {}
     placement = structure(steps)
+    everything = [item for step in steps for item in step.items]
+    core = coverage([item for item in everything if weighing.tier(item) == "core"], weighing)
     for signal in framework.signals:
-        items = [item for step in steps for item in step.items if item.signal == signal.id]
-        share = coverage(items, weighing)
+        items = [item for item in everything if item.signal == signal.id]
+        # a signal evidenced by few items of its own leans on the case's core as a whole
+        share = (1 - CORE_BLEND) * coverage(items, weighing) + CORE_BLEND * core
         if signal.id == STRUCTURE_SIGNAL:
             share = communication_share(framework, steps, share, placement)
         penalty = min(

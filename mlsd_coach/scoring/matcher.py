@@ -219,14 +219,19 @@ def _holds(tokens: Pattern, pattern: Pattern) -> bool:
 
 def within_a_clause(tokens: Pattern, pattern: Pattern) -> bool:
     """Whether every stem of `pattern` occurs (as often as it does in the pattern), in any
-    order, in one clause of `tokens` and inside a window of len(pattern) + SLACK words."""
+    order, in one clause of `tokens` and inside a window of len(pattern) + SLACK words.
+    Numbers do not count as words of the window ("a random 80/10/10 split")."""
     wanted = Counter(pattern)
     window = len(pattern) + SLACK
     seen: dict[str, list[int]] = {}
-    for position, token in enumerate(tokens):
+    position = -1
+    for token in tokens:
         if token == CLAUSE:
             seen.clear()
             continue
+        if token.isdigit() and token not in wanted:
+            continue
+        position += 1
         if token not in wanted:
             continue
         recent = seen.setdefault(token, [])

@@ -220,14 +220,15 @@ class _AnswerVerdicts:
         return matched
 
     @cache  # noqa: B019  # one verdict object per answer; the cache dies with it
-    def _item_words(self, key: tuple[str, str]) -> set[str]:
+    @cache  # noqa: B019  # one verdict object per answer; the cache dies with it
+    def _item_words(self, key: tuple[str, str]) -> frozenset[str]:
         step_id, item_id = key
         item = next(i for i in self.items[step_id] if i.id == item_id)
         words: set[str] = set()
         for concept in item.concepts:
             for term in self.reading.compiled(concept).terms:
                 words.update(word for word in term.stems if word not in STOPWORDS)
-        return words
+        return frozenset(words)
 
     def _sentence_credit(self, key: tuple[str, str], sentence: Sentence) -> float:
         quality = self.quality(sentence)
@@ -266,8 +267,9 @@ class _AnswerVerdicts:
             words = {w for term in self.reading.compiled(concept).terms for w in term.stems}
             for hit in concept_hits:
                 sentence = hit.sentence
-                if self.quality(sentence) >= 0.5 and gives_reason(
-                    sentence, words, self.reading.following(sentence)
+                if self.quality(sentence) >= 0.5 and (
+                    gives_reason(sentence, words, self.reading.following(sentence))
+                    or relates(sentence.text)  # a note's arrow or number is its reason
                 ):
                     return True
         return False
@@ -365,7 +367,7 @@ def _quality(text: str, words: int) -> float:
     # Terse notes ("10% neg sampling → recalibrate p = q/(q + (1−q)/0.1)") count less than a
     # sentence but are not a pile of terms: they relate things (arrows, comparisons, numbers),
     # a pile only names them. The separator ratio below catches the pile.
-    relating = len(_RELATIONS.findall(text)) / words >= RELATING_SHARE
+    relating = relates(text)
     if stop_ratio < 0.1:
         quality *= 0.85 if relating else (0.6 if words >= 6 else 0.7)
     elif stop_ratio < 0.18:
@@ -376,6 +378,13 @@ def _quality(text: str, words: int) -> float:
     elif list_ratio > 0.2:
         quality *= 0.75 if relating else 0.5
     return quality
+
+
+def relates(text: str) -> bool:
+    """Whether a note relates its terms (arrows, comparisons, numbers with units) rather than
+    only naming them."""
+    words = max(1, len(text.split()))
+    return len(_RELATIONS.findall(text)) / words >= RELATING_SHARE
 
 
 # What relates the terms of a note: arrows, comparisons, equations, numbers with units

@@ -135,9 +135,18 @@ def normalise(text: str) -> str:
     if any(character.isdigit() for character in text):
         text = _DURATION.sub(_milliseconds, text)
         text = _SCALE.sub(lambda m: f"{m.group(1)}{_SCALE_SUFFIX[m.group(2)]}", text)
+    return _LONG_WORD.sub(lambda match: _american(match.group()), text)
+
+
+_LONG_WORD = re.compile(r"[a-z]{4,}")  # the shortest word a spelling below changes: "hour"
+
+
+@cache
+def _american(word: str) -> str:
+    """One word in American spelling; cached, since an answer repeats its words."""
     for pattern, replacement in _SPELLING:
-        text = pattern.sub(replacement, text)
-    return text
+        word = pattern.sub(replacement, word)
+    return word
 
 
 def _milliseconds(match: re.Match[str]) -> str:
