@@ -8,7 +8,18 @@ import pytest
 
 from mlsd_coach import __version__
 
-BUILTIN = ["ad-click-prediction", "feed-ranking", "fraud-detection", "search-ranking"]
+BUILTIN = [
+    "ad-click-prediction",
+    "eta-prediction",
+    "feed-ranking",
+    "fraud-detection",
+    "harmful-content",
+    "notification-ranking",
+    "people-you-may-know",
+    "rag-assistant",
+    "search-ranking",
+    "visual-search",
+]
 
 
 def test_version(mlsd):
@@ -64,7 +75,7 @@ def test_unknown_case_suggests_the_closest_ids(mlsd):
     result = mlsd("cases", "show", "feed-rankin")
     assert result.exit_code == 2
     assert result.stderr.strip() == (
-        "error: unknown case 'feed-rankin'; did you mean feed-ranking or search-ranking? "
+        "error: unknown case 'feed-rankin'; did you mean feed-ranking, search-ranking or notification-ranking? "
         "(`mlsd cases list` shows them all)"
     )
 
@@ -72,7 +83,7 @@ def test_unknown_case_suggests_the_closest_ids(mlsd):
 def test_unknown_case_far_from_any_lists_them_all(mlsd):
     result = mlsd("cases", "show", "zzz")
     assert result.exit_code == 2
-    assert "known cases: ad-click-prediction, feed-ranking, fraud-detection, search-ranking" in result.stderr
+    assert "known cases: " + ", ".join(BUILTIN) in result.stderr
 
 
 def test_unknown_framework_is_bad_input(mlsd):

@@ -346,3 +346,15 @@ def test_a_check_evaluates_nothing_but_arithmetic(mlsd, tmp_path, expression, me
     result = mlsd("cases", "validate", str(path))
     assert result.exit_code == 2 and "Traceback" not in result.stderr
     assert message in result.stderr
+
+
+def test_a_phrase_that_can_never_match_is_refused_at_its_line(mlsd, tmp_path):
+    path = bad_copy(
+        tmp_path, "aliases: [time spent reading]", 'aliases: ["time, spent reading", "1,000 reads"]'
+    )
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2 and "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "can never match" in line]
+    assert line.startswith(f"{path}:{line_of(path, 'time, spent reading')}: ")
+    assert "'time, spent reading' can never match: a comma or semicolon ends a clause" in line
+    assert "1,000 reads" not in line  # a thousands separator is not a clause break

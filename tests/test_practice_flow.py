@@ -176,3 +176,49 @@ def test_resume_rejudges_a_step_whose_last_text_was_saved_but_never_scored(tmp_p
         assert resumed.steps["data"].answer == STRONG.text("data")
         card = resumed.finish()
     assert card.step("data").score > first.score  # the saved revision, not the stale verdict
+
+
+@pytest.mark.slow  # ten whole sessions: the fast set keeps one case's (above)
+@pytest.mark.parametrize("case_id", sorted(LIBRARY.cases))
+def test_every_case_runs_a_practice_session_and_a_four_step_mock(tmp_path, case_id):
+    from mlsd_coach.coach.mock import run_mock
+    from mlsd_coach.coach.timing import step_budgets
+    from mlsd_coach.store.kinds import MockSettings, Mode
+
+    case, four = LIBRARY.case(case_id), LIBRARY.frameworks["four-step"]
+    strong = parse_answer((DATA / "answers" / case_id / "strong.md").read_text(), SEVEN, case=case)
+
+    class CaseUI(ScriptedUI):
+        def get_answer(self, step, previous=""):
+            self.clock.advance(60)
+            return strong.text(step.id)
+
+    clock = ManualClock()
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        practice = InterviewSession.start(store, case, SEVEN, SCORER, NoticeBuffer())
+        card = run_practice(practice, CaseUI(clock, questions=["How many requests per second?"]), clock)
+        assert card.case == case_id and card.level in ("hire", "strong hire")
+        mock = InterviewSession.start(
+            store, case, four, SCORER, NoticeBuffer(), Mode.MOCK, MockSettings(minutes=45, timed=False)
+        )
+        four_answer = parse_answer(
+            (DATA / "answers" / case_id / "strong.md").read_text(), four, SEVEN, case=case
+        )
+
+        class MockUI:
+            def __getattr__(self, name):  # every display call of the mock UI is a no-op here
+                return lambda *args, **kwargs: None
+
+            def ask_clarifying(self, status, expired):
+                return None
+
+            def get_answer(self, step, status, expired):
+                clock.advance(60)
+                return four_answer.text(step.id), False
+
+            def get_probe_reply(self, probe, status, expired):
+                return "I would keep that for the next version.", False
+
+        verdict = run_mock(mock, MockUI(), clock, step_budgets(four, 45), 45, False)
+        assert verdict.card.case == case_id and mock.deep_dive
+        assert store.session(mock.session_id).finished

@@ -19,6 +19,7 @@ _SHAPES = {
     "job": "component",
     "source": "oval",
     "client": "oval",
+    "queue": "folder",
 }
 _COLOURS: dict[Track, tuple[str, str]] = {"online": ("#e8f1fb", "#2f6db5"), "offline": ("#f4efe6", "#9a6b1f")}
 INSTALL_GRAPHVIZ = (

@@ -26,7 +26,7 @@ def render_blueprint(out: Console, case: CaseStudy, framework: Framework) -> Non
     out.print(as_text(fold(blueprint.summary) + "\n"))
     stages = blueprint.online_stages()
     out.print(_funnel(stages))
-    out.print(_budget(stages, blueprint.latency_budget_ms, case.latency_budget_ms))
+    out.print(_budget(blueprint.critical_path(), blueprint.latency_budget_ms, case.latency_budget_ms, stages))
     out.print(_tracks(case))
     out.print(_components(case, framework))
 
@@ -51,7 +51,8 @@ def _funnel(stages: list[Component]) -> Panel:
     return Panel(row, title="Online request path", title_align="left")
 
 
-def _budget(stages: list[Component], budget: float, case_budget: float) -> Text:
+def _budget(stages: list[Component], budget: float, case_budget: float, online: list[Component]) -> Text:
+    """The latency bar of the critical path (`stages`); stages beside it are named after."""
     used = sum(stage.latency_ms or 0 for stage in stages)
     bar = Text("Latency: ")
     for index, stage in enumerate(stages):
@@ -61,9 +62,13 @@ def _budget(stages: list[Component], budget: float, case_budget: float) -> Text:
     parts = " + ".join(f"{stage.latency_ms:g}" for stage in stages)
     case_note = f"; the case allows {case_budget:g} ms end to end" if case_budget != budget else ""
     bar.append(
-        f"\n         {parts} = {used:g} ms of the {budget:g} ms budget "
+        f"\n         {parts} = {used:g} ms of the {budget:g} ms budget on the critical path "
         f"({budget - used:g} ms left for network, feature fetch and fan-out{case_note})\n"
     )
+    beside = [stage for stage in online if stage not in stages]
+    if beside:
+        names = ", ".join(f"{stage.name} ({stage.latency_ms:g} ms)" for stage in beside)
+        bar.append(plain(f"         in parallel, off the critical path: {names}\n"), style="dim")
     return bar
 
 

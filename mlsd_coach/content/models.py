@@ -8,6 +8,7 @@ framework live in `content.crossref`.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -87,6 +88,9 @@ def _at_most_per_step(steps: list[str]) -> None:
             )
 
 
+_CLAUSE_BREAK = re.compile(r";|,(?!\d{3})|(?<!\d),")  # a comma outside a number such as 1,000
+
+
 class Concept(Strict):
     """One idea an answer can show, with every way people write it.
 
@@ -100,6 +104,17 @@ class Concept(Strict):
 
     def phrases(self) -> list[str]:
         return [self.name, *self.aliases]
+
+    @model_validator(mode="after")
+    def _phrases_can_match(self) -> Concept:
+        for at, phrase in enumerate(self.phrases()):
+            if _CLAUSE_BREAK.search(phrase):
+                raise LocatedError(
+                    f"'{phrase}' can never match: a comma or semicolon ends a clause in an answer; "
+                    "write it as separate phrases",
+                    *(("name",) if at == 0 else ("aliases", at - 1)),
+                )
+        return self
 
 
 class RubricItem(Strict):
@@ -228,7 +243,8 @@ class Funnel(Strict):
         return self
 
 
-ComponentKind = Literal["source", "stage", "store", "service", "model", "job", "log", "client"]
+# "queue": work that waits for people, such as a human-review queue
+ComponentKind = Literal["source", "stage", "store", "service", "model", "job", "log", "client", "queue"]
 Track = Literal["online", "offline"]
 TRACKS: tuple[Track, ...] = ("online", "offline")  # the order every view draws them in
 
@@ -287,17 +303,32 @@ class Blueprint(Strict):
         feeds = [(f.source, f.target) for f in self.flows if f.source in ids and f.target in ids]
         return _topological(stages, feeds)
 
-    def critical_path_ms(self) -> float:
-        """The online path's latency: the slowest chain of stages through the flows, so that
-        stages running side by side (rules next to the model) count once, as the longer."""
+    def critical_path(self) -> list[Component]:
+        """The slowest chain of online stages through the flows: stages running side by side
+        (rules next to the model) count once, as the slower."""
         stages = self.online_stages()
         ids = {stage.id for stage in stages}
         feeds = [(f.source, f.target) for f in self.flows if f.source in ids and f.target in ids]
         finish: dict[str, float] = {}
+        via: dict[str, str | None] = {}
         for stage in stages:  # in topological order, so every feeder is finished first
-            before = [finish[source] for source, target in feeds if target == stage.id and source in finish]
-            finish[stage.id] = max(before, default=0.0) + (stage.latency_ms or 0)
-        return max(finish.values(), default=0.0)
+            feeders = [source for source, target in feeds if target == stage.id and source in finish]
+            slowest = max(feeders, key=lambda source: finish[source], default=None)
+            via[stage.id] = slowest
+            finish[stage.id] = (finish[slowest] if slowest else 0.0) + (stage.latency_ms or 0)
+        if not finish:
+            return []
+        by_id = {stage.id: stage for stage in stages}
+        chain: list[Component] = []
+        at: str | None = max(finish, key=lambda stage_id: finish[stage_id])
+        while at is not None:
+            chain.append(by_id[at])
+            at = via[at]
+        return chain[::-1]
+
+    def critical_path_ms(self) -> float:
+        """The online path's latency: the sum over its critical path."""
+        return sum(stage.latency_ms or 0 for stage in self.critical_path())
 
     def components_on(self, track: Track) -> list[Component]:
         """The components of one track, in file order (the order their author explains them in)."""

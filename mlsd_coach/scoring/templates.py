@@ -26,15 +26,27 @@ FILLER = frozenset(
 
 
 def skeleton(sentence: Sentence, concept_words: set[str]) -> tuple[str, ...]:
-    """The sentence's stems with each run of concept words replaced by one slot."""
+    """The sentence's stems with each run of concept words replaced by one slot; stop words
+    between concept words belong to the run, so a concept named with "of" or "and" in it
+    ("cost of a false decline") leaves the same skeleton as one without."""
     out: list[str] = []
     for token in sentence.stems:
         if token in concept_words:
+            _join_run(out)
             if not out or out[-1] != SLOT:
                 out.append(SLOT)
         elif token != CLAUSE:
             out.append(token)
     return tuple(out)
+
+
+def _join_run(out: list[str]) -> None:
+    """Drop the stop words that follow a slot, so the next concept word joins its run."""
+    at = len(out)
+    while at and out[at - 1] in STOPWORDS:
+        at -= 1
+    if at and out[at - 1] == SLOT:
+        del out[at:]
 
 
 def template_sentences(sentences: Iterable[Sentence], matched: Mapping[int, set[str]]) -> set[int]:

@@ -112,6 +112,7 @@ class Sentence:
     step: str = ""
 
 
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _SPACED_DASH = re.compile(r"\s[-\u2013\u2014]+\s|[\u2013\u2014]")
 
 
@@ -120,6 +121,8 @@ _CALL = re.compile(r"\b([a-z]{1,12})\(([^()\n]{1,40})\)")
 
 
 def normalise(text: str) -> str:
+    if "," in text:  # "2,000 candidates" is one number, not the end of a clause
+        text = _THOUSANDS.sub("", text)
     text = _SPACED_DASH.sub(" ; ", _UPPER_PLURAL.sub(r"\1", text).lower())
     if "(" in text:
         text = _CALL.sub(r"\1 \2", text)
