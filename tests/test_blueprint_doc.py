@@ -9,9 +9,9 @@ from markupsafe import escape
 
 from mlsd_coach.content.models import CaseStudy, Framework
 from mlsd_coach.content.registry import Library, load_library
-from mlsd_coach.render.blueprint_doc import render_blueprint_doc
+from mlsd_coach.render.blueprint_doc import format_ms, render_blueprint_doc
 
-BUILTIN_CASES = ("ad-click-prediction", "feed-ranking", "fraud-detection", "search-ranking")
+BUILTIN_CASES = tuple(sorted(load_library().cases))
 MERMAID = "flowchart LR\n  a --> b"
 XSS = "<script>alert(1)</script>"
 SVG = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
@@ -93,9 +93,9 @@ def test_markdown_budget_table_has_every_online_stage_and_the_headroom(library, 
 
     for stage in stages:
         row = next(line for line in md.splitlines() if line.startswith(f"| {stage.name} |"))
-        assert row.endswith(f"| {stage.latency_ms:g} |")
-    assert f"| **Critical path** | | **{total:g}** |" in md
-    assert f"Headroom: **{case.blueprint.latency_budget_ms - total:g} ms**" in md
+        assert row.endswith(f"| {format_ms(stage.latency_ms or 0)} |")
+    assert f"| **Critical path** | | **{format_ms(total)}** |" in md
+    assert f"Headroom: **{format_ms(case.blueprint.latency_budget_ms - total)} ms**" in md
     for number in case.scale:
         assert f"- **{number.name}:** {number.value}" in md
 
