@@ -42,6 +42,7 @@ class Suggestion:
     step_score: float
     gain: float
     reason: str
+    command: str  # what to run: the step on its own, or a case not tried yet whole
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,8 @@ def suggest(
     step in the newest session of each case, weighted by the step's share of the interview."""
     latest: dict[str, FinishedSession] = {}
     for session in finished:
+        if session.row.mode == "step":  # a one-step retry does not stand for the whole case
+            continue
         latest[session.row.case_id] = session
     if not latest:
         return None
@@ -122,6 +125,7 @@ def suggest(
                     gain,
                     f"it scored {step.score:.0f}/100 last time and is worth {step_share:g} of "
                     f"{total_minutes:g} minutes: up to +{gain:.0f} overall",
+                    f"mlsd practice {case_id} --step {step.id}",
                 )
     untried = [case for case in known_cases if case not in latest]
     if best is not None and untried and best.gain < 10:
@@ -129,5 +133,7 @@ def suggest(
         newest = finished[-1]
         first = newest.steps[0] if newest.steps else None
         step_id, title = (first.id, first.title) if first else ("", "")
-        return Suggestion(untried[0], step_id, title, 0.0, 0.0, "you have not tried it yet")
+        return Suggestion(
+            untried[0], step_id, title, 0.0, 0.0, "you have not tried it yet", f"mlsd practice {untried[0]}"
+        )
     return best

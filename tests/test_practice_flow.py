@@ -222,3 +222,38 @@ def test_every_case_runs_a_practice_session_and_a_four_step_mock(tmp_path, case_
         verdict = run_mock(mock, MockUI(), clock, step_budgets(four, 45), 45, False)
         assert verdict.card.case == case_id and mock.deep_dive
         assert store.session(mock.session_id).finished
+
+
+def test_a_step_session_practises_one_step_and_history_offers_it_back(tmp_path):
+    from mlsd_coach.progress import progress
+    from mlsd_coach.store.kinds import MockSettings, Mode
+
+    clock = ManualClock()
+    ui = ScriptedUI(clock)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        full = InterviewSession.start(store, CASE, SEVEN, SCORER, NoticeBuffer())
+        run_practice(full, ScriptedUI(clock), clock)
+        retry = InterviewSession.start(
+            store, CASE, SEVEN, SCORER, NoticeBuffer(), Mode.STEP, MockSettings(step="data")
+        )
+        card = run_practice(retry, ui, clock)
+        assert [s for kind, s in ui.shown if kind == "step"] == ["data"]
+        assert not [r for kind, r in ui.shown if kind == "reply"], "a retry starts at its step"
+        assert [step.id for step in card.steps] == ["data"]
+        (data,) = card.steps
+        assert card.score == data.score and card.level == data.level
+        assert set(card.signals) == {item.signal for item in data.items}
+        assert not any(w.startswith("not answered") for w in card.warnings)
+        row = store.session(retry.session_id)
+        assert row.mode == "step" and row.finished and row.settings.step == "data"
+        resumed = InterviewSession.resume(store, retry.session_id, CASE, SEVEN, SCORER, NoticeBuffer())
+        assert resumed.only_step == "data" and resumed.pending_steps() == []
+        report = progress(
+            store, {"seven-step": {s.id: s.minutes for s in SEVEN.steps}}, sorted(LIBRARY.cases)
+        )
+    suggestion = report.suggestion
+    assert suggestion is not None
+    assert suggestion.command in (
+        f"mlsd practice {suggestion.case_id} --step {suggestion.step_id}",
+        f"mlsd practice {suggestion.case_id}",  # a case not tried yet is started whole
+    )

@@ -91,3 +91,20 @@ def test_practice_without_a_terminal_points_to_score(mlsd):
     result = mlsd("practice", "feed-ranking")  # pytest's stdin is not a terminal
     assert result.exit_code == 2
     assert "`mlsd score CASE FILE`" in result.stderr
+
+
+def test_practice_step_runs_that_step_alone_in_a_terminal(private_home, mlsd):
+    child = spawn(private_home, "practice", "feed-ranking", "--step", "data")
+    child.expect("Step 3 of 7: ")
+    answer_step_without_revising(child, STRONG.text("data"))
+    expect_in_order(child, "Scorecard", "Model answer for your weakest step", "is in your history")
+    assert exit_status(child) == 0
+    history = json.loads(mlsd("history", "--json").stdout)
+    [session] = history["sessions"]
+    assert session["case"] == "feed-ranking" and session["finished"]
+    bad = mlsd("practice", "feed-ranking", "--step", "deployment")
+    assert bad.exit_code == 2
+    assert bad.stderr.strip() == (
+        "error: --step must be a step of the 7-step framework: requirements, framing, data, model, "
+        "evaluation, serving, monitoring (got 'deployment')"
+    )

@@ -76,7 +76,7 @@ def history(
         next_up = report.suggestion
         out.print(
             f"\n[bold]Practise next:[/bold] {safe(next_up.case_id)}, step “{safe(next_up.step_title)}” — "
-            f"{safe(next_up.reason)}. [dim](mlsd practice {safe(next_up.case_id)})[/dim]"
+            f"{safe(next_up.reason)}. [dim]({safe(next_up.command)})[/dim]"
         )
 
 

@@ -15,7 +15,7 @@ from mlsd_coach.scoring.scorecard import Scorecard
 def run_practice(session: InterviewSession, ui: PracticeUI, clock: Clock | None = None) -> Scorecard:
     clock = clock or SystemClock()
     ui.show_prompt(session.case, resumed_steps=len(session.framework.steps) - len(session.pending_steps()))
-    if not session.clarified:
+    if not session.clarified and session.only_step is None:  # a one-step retry starts at the step
         while (question := _ask_clarifying(session, ui)) is not None:
             ui.show_reply(session.ask(question))
             _notices(session, ui)

@@ -23,7 +23,7 @@ from mlsd_coach.scoring.aggregate import DEFAULT_TARGET, OFFLINE, build_scorecar
 from mlsd_coach.scoring.copies import copy_note
 from mlsd_coach.scoring.interviewer import Reply, answer_question
 from mlsd_coach.scoring.judge import Interviewer, Judge, JudgeContext, NoticeBuffer
-from mlsd_coach.scoring.scorecard import Scorecard, StepResult
+from mlsd_coach.scoring.scorecard import Rating, Scorecard, StepResult
 from mlsd_coach.store.history import HistoryStore
 from mlsd_coach.store.kinds import ANSWER_KINDS, EventKind, MockSettings, Mode
 
@@ -54,6 +54,7 @@ class InterviewSession:
     questions: list[str] = field(default_factory=list)
     clarified: bool = False
     target: str = DEFAULT_TARGET  # the level whose depth items are expected
+    only_step: str | None = None  # a step session practises this step alone
     deep_dive: str = ""  # the 7-step area the interviewer chose to go deep on (4-step mock)
 
     @classmethod
@@ -69,7 +70,10 @@ class InterviewSession:
     ) -> InterviewSession:
         session_id = store.start_session(case.id, framework.id, mode, judge.name, settings)
         target = settings.target if settings else DEFAULT_TARGET
-        return cls(store, session_id, case, framework, judge, notices, mode, target=target)
+        only_step = settings.step if settings else None
+        return cls(
+            store, session_id, case, framework, judge, notices, mode, target=target, only_step=only_step
+        )
 
     @classmethod
     def resume(
@@ -84,7 +88,10 @@ class InterviewSession:
         row = store.session(session_id)
         mode = Mode(row.mode) if row else Mode.PRACTICE
         target = row.settings.target if row else DEFAULT_TARGET
-        session = cls(store, session_id, case, framework, judge, notices, mode, target=target)
+        only_step = row.settings.step if row else None
+        session = cls(
+            store, session_id, case, framework, judge, notices, mode, target=target, only_step=only_step
+        )
         entered: Counter[str] = Counter()  # texts saved per step
         for event in store.events(session_id):
             if event.kind == EventKind.CLARIFIED:
@@ -155,8 +162,12 @@ class InterviewSession:
         self.store.add_event(self.session_id, EventKind.CLARIFIED, "")
 
     # steps
+    def practised_steps(self) -> list[FrameworkStep]:
+        """The steps this session covers: all of them, or the one a step session retries."""
+        return [step for step in self.framework.steps if self.only_step in (None, step.id)]
+
     def pending_steps(self) -> list[FrameworkStep]:
-        return [step for step in self.framework.steps if not self.answered(step.id)]
+        return [step for step in self.practised_steps() if not self.answered(step.id)]
 
     def answered(self, step_id: str) -> bool:
         state = self.steps.get(step_id)
@@ -221,7 +232,7 @@ class InterviewSession:
         offline judge scored is judged again with the whole answer, since a point made in a
         later step counts for it too (a model judge's verdict stands: it read the step)."""
         results = []
-        for step in self.framework.steps:
+        for step in self.practised_steps():
             state = self.steps.get(step.id)
             if state is not None and state.text and (state.result is None or state.result.judge == OFFLINE):
                 state.result = self._judge(step.id, state.text)  # never scored (a crash), or offline
@@ -236,6 +247,8 @@ class InterviewSession:
             target=self.target,
             short_steps=self.short_steps(),
         )
+        if self.only_step is not None:
+            card = _one_step_verdict(card)
         self.store.finish_session(self.session_id, card)
         return card
 
@@ -266,6 +279,20 @@ class InterviewSession:
         asked = tuple(with_topics(self.case, question) for question in self.questions)
         context = JudgeContext(questions=asked, answer=self.said())
         return self.judge.score_step(self.case, self.framework, step_id, text, context)
+
+
+def _one_step_verdict(card: Scorecard) -> Scorecard:
+    """A step session's card: its verdict is the step's own score and level, and it keeps only
+    the signals that step's items evidence (the others were not asked for)."""
+    (step,) = card.steps
+    evidenced = {item.signal for item in step.items}
+    return card.model_copy(
+        update={
+            "overall": Rating(score=step.score, level=card.overall.level if card.copied else step.level),
+            "signals": {key: rating for key, rating in card.signals.items() if key in evidenced},
+            "warnings": tuple(w for w in card.warnings if not w.startswith("not answered")),
+        }
+    )
 
 
 def with_topics(case: CaseStudy, question: str) -> str:

@@ -30,6 +30,7 @@ ANSWER_KINDS = (EventKind.ANSWER, EventKind.REVISION, EventKind.PROBE_REPLY)
 class Mode(StrEnum):
     PRACTICE = "practice"
     MOCK = "mock"
+    STEP = "step"  # one step of a case, retried on its own (`mlsd practice CASE --step STEP`)
 
 
 class MockSettings(BaseModel):
@@ -40,3 +41,4 @@ class MockSettings(BaseModel):
     minutes: int | None = None
     timed: bool = False
     target: str = "senior"  # the level whose depth items are expected (--target)
+    step: str | None = None  # the one step a step session practises
