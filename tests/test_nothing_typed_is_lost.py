@@ -158,3 +158,16 @@ def test_the_answer_prompt_leaves_the_whole_width_to_type_in(private_home):
     assert typed_line.startswith("alpha beta"), repr(typed_line)
     child.sendcontrol("c")
     assert exit_status(child) == 130
+
+
+def test_ctrl_c_while_replying_to_a_follow_up_keeps_the_reply(private_home):
+    child = _start_first_step(private_home)
+    child.send("I would ask about the users." + SUBMIT)  # thin: the interviewer follows up
+    child.expect("Follow-up")
+    expect_prompt(child, "Your reply")
+    child.send("Retention over 30 days, because")
+    child.sendcontrol("c")
+    expect_in_order(child, "is kept in", "Saved session")
+    assert exit_status(child) == 130
+    [path] = (private_home / "drafts").glob("session-*/requirements-probe_reply.md")
+    assert path.read_text(encoding="utf-8") == "Retention over 30 days, because"

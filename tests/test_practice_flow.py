@@ -18,6 +18,7 @@ from mlsd_coach.scoring.judge import NoticeBuffer
 from mlsd_coach.scoring.judge import score as score_answer
 from mlsd_coach.scoring.offline import OfflineJudge
 from mlsd_coach.store.history import HistoryStore
+from mlsd_coach.store.kinds import MockSettings, Mode
 
 LIBRARY = load_library()
 CASE = LIBRARY.case("feed-ranking")
@@ -66,6 +67,11 @@ class ScriptedUI:
 
     def show_probe(self, probe):
         self.shown.append(("probe", probe))
+
+    probe_replies: dict[str, str] = field(default_factory=dict)  # step id -> reply to its follow-up
+
+    def get_probe_reply(self, probe):
+        return self.probe_replies.get(probe.step, "")
 
     def confirm_revise(self):
         step = next(s for kind, s in reversed(self.shown) if kind == "step")
@@ -183,7 +189,6 @@ def test_resume_rejudges_a_step_whose_last_text_was_saved_but_never_scored(tmp_p
 def test_every_case_runs_a_practice_session_and_a_four_step_mock(tmp_path, case_id):
     from mlsd_coach.coach.mock import run_mock
     from mlsd_coach.coach.timing import step_budgets
-    from mlsd_coach.store.kinds import MockSettings, Mode
 
     case, four = LIBRARY.case(case_id), LIBRARY.frameworks["four-step"]
     strong = parse_answer((DATA / "answers" / case_id / "strong.md").read_text(), SEVEN, case=case)
@@ -226,7 +231,6 @@ def test_every_case_runs_a_practice_session_and_a_four_step_mock(tmp_path, case_
 
 def test_a_step_session_practises_one_step_and_history_offers_it_back(tmp_path):
     from mlsd_coach.progress import progress
-    from mlsd_coach.store.kinds import MockSettings, Mode
 
     clock = ManualClock()
     ui = ScriptedUI(clock)
@@ -256,4 +260,32 @@ def test_a_step_session_practises_one_step_and_history_offers_it_back(tmp_path):
     assert suggestion.command in (
         f"mlsd practice {suggestion.case_id} --step {suggestion.step_id}",
         f"mlsd practice {suggestion.case_id}",  # a case not tried yet is started whole
+    )
+
+
+def test_a_reply_to_a_follow_up_in_practice_is_recorded_and_can_earn_the_missed_credit(tmp_path):
+    clock = ManualClock()
+    thin = "We train a model on the watch logs."
+    reply = (
+        "Raw watch time favours long videos, so we normalise it by video duration: the label is the "
+        "watch ratio compared within each length bucket."
+    )
+
+    class ThinUI(ScriptedUI):
+        def get_answer(self, step, previous=""):
+            clock.advance(60)
+            return thin
+
+    ui = ThinUI(clock, questions=[], probe_replies={"data": reply})
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = InterviewSession.start(
+            store, CASE, SEVEN, SCORER, NoticeBuffer(), Mode.STEP, MockSettings(step="data")
+        )
+        run_practice(session, ui, clock)
+        replies = [e.text for e in store.events(session.session_id) if e.kind == "probe_reply"]
+    results = [r for kind, r in ui.shown if kind == "result"]
+    assert [p.step for kind, p in ui.shown if kind == "probe"] == ["data"]
+    assert replies == [reply]
+    assert results[-1].score > results[0].score, (
+        "the reply about duration bias earns credit the answer missed"
     )

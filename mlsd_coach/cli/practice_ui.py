@@ -90,6 +90,12 @@ class TerminalUI:
             )
         )
 
+    def get_probe_reply(self, probe: Probe) -> str:
+        text, _ = read_text(
+            "Your reply:", note="(Esc then Enter submits; leave it empty to go on)", multiline=True
+        )
+        return text
+
     def confirm_revise(self) -> bool:
         try:
             return bool(questionary.confirm("Revise this step once?", default=False).unsafe_ask())

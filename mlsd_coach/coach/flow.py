@@ -7,7 +7,7 @@ from mlsd_coach.coach.clock import Clock, SystemClock
 from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.coach.study import study_next
 from mlsd_coach.coach.ui import HINT_COMMANDS, InputInterrupted, PracticeUI
-from mlsd_coach.content.models import FrameworkStep
+from mlsd_coach.content.models import FrameworkStep, Probe
 from mlsd_coach.content.rubric import step_model_answer
 from mlsd_coach.scoring.scorecard import Scorecard
 
@@ -31,6 +31,9 @@ def run_practice(session: InterviewSession, ui: PracticeUI, clock: Clock | None 
         ui.show_step_result(result)
         for probe in session.probes(step, result):
             ui.show_probe(probe)
+            reply = _probe_reply(session, ui, step, probe)
+            if reply.strip():  # answered like in the room: the reply can earn the missed credit
+                ui.show_step_result(session.reply_to_probe(step, reply, seconds=None))
         if ui.confirm_revise():
             started = clock.now()
             revised = _answer(session, ui, step, previous=text)
@@ -67,6 +70,17 @@ def _answer(session: InterviewSession, ui: PracticeUI, step: FrameworkStep, prev
     except InputInterrupted as stop:
         if stop.typed.strip() != previous.strip():
             session.rescue(stop, key, stop.typed, f"what you typed for '{step.title}'")
+        raise
+
+
+def _probe_reply(session: InterviewSession, ui: PracticeUI, step: FrameworkStep, probe: Probe) -> str:
+    """The user's reply to a follow-up; whatever is typed when the user stops is kept."""
+    try:
+        return ui.get_probe_reply(probe)
+    except InputInterrupted as stop:
+        session.rescue(
+            stop, f"{step.id}-probe_reply", stop.typed, f"your reply to the follow-up on '{step.title}'"
+        )
         raise
 
 

@@ -45,6 +45,10 @@ class PracticeUI(Protocol):
 
     def show_probe(self, probe: Probe) -> None: ...
 
+    def get_probe_reply(self, probe: Probe) -> str:
+        """The user's reply to a follow-up question; empty to go on without one."""
+        ...
+
     def confirm_revise(self) -> bool: ...
 
     def show_scorecard(
