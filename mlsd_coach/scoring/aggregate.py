@@ -122,14 +122,16 @@ def weighing_for(
     """The weighing of a whole answer, from how much of the case's core it covers;
     `short_steps` are those a deep dive the interviewer chose left short."""
     items = [item for step in steps for item in step.items]
-    all_core = not any(item.tier == "core" for item in items)
-    core = [item for item in items if (item.tier == "core" or (all_core and item.tier == "depth"))]
-    core_share = coverage(core, Weighing(target=target, all_core=all_core))
+    plain = Weighing(target=target, all_core=not any(item.tier == "core" for item in items))
+    core_share = coverage([item for item in items if plain.tier(item) == "core"], plain)
     optional = frozenset(
         item.id for step in steps if step.id in short_steps for item in step.items if item.tier == "generic"
     )
     return Weighing(
-        relevance=min(1.0, core_share / RELEVANCE_AT), target=target, all_core=all_core, optional=optional
+        relevance=min(1.0, core_share / RELEVANCE_AT),
+        target=target,
+        all_core=plain.all_core,
+        optional=optional,
     )
 
 
@@ -148,12 +150,11 @@ def step_result(
     judge: str,
     notes: Sequence[str] = (),
     flagged: Sequence[str] = (),
-    weighing: Weighing | None = None,
 ) -> StepResult:
     """A complete answered step: coverage of the rubric's weight, scaled to full marks, less
-    the mistakes' penalty, with its level."""
+    the mistakes' penalty, with its level (weighed as a step alone; see `Weighing`)."""
     penalty = min(MAX_PENALTY, sum(mistake.penalty for mistake in mistakes))
-    share = coverage(items, weighing or Weighing())
+    share = coverage(items, Weighing())
     score = round(step_score_from_coverage(framework, share) * (1 - penalty), 1)
     return StepResult(
         id=step.id,
@@ -297,9 +298,9 @@ def recommendation(framework: Framework, signals: dict[str, Rating], red_flags: 
     if red_flags:
         cap = levels.index(framework.red_flag_cap) - (1 if len(red_flags) > 1 else 0)
         index = min(index, max(cap, 0))
-    low = framework.levels[index].min_score
+    # the level only ever goes down from the score's own, so only the top of its band can bind
     high = framework.levels[index + 1].min_score - 0.1 if index + 1 < len(levels) else 100.0
-    return Rating(score=round(min(max(score, low), high), 1), level=levels[index])
+    return Rating(score=round(min(score, high), 1), level=levels[index])
 
 
 def _scorer(judge: str, steps: Sequence[StepResult]) -> str:
