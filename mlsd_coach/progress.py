@@ -59,19 +59,7 @@ MinutesByFramework = dict[str, dict[str, float]]
 
 def progress(store: HistoryStore, minutes: MinutesByFramework, known_cases: list[str]) -> Progress:
     """The history summarised; a session whose scorecard cannot be read is left out, with a warning."""
-    sessions: list[SessionRow] = []
-    finished: list[FinishedSession] = []
-    for row in store.sessions():
-        try:
-            card = store.scorecard(row.id) if row.finished else None
-            # a copied reference answer says nothing about the user: not in trends or advice
-            steps = None if card is None or card.copied else _step_outcomes(card)
-        except UnreadableSessionError as err:
-            store.skip(err)
-            continue
-        sessions.append(row)
-        if steps is not None:
-            finished.append(FinishedSession(row, steps))
+    sessions, finished = _read(store)
     trends: dict[str, list[float]] = defaultdict(list)
     titles: dict[str, str] = {}
     missed: Counter[str] = Counter()
@@ -88,6 +76,33 @@ def progress(store: HistoryStore, minutes: MinutesByFramework, known_cases: list
         for item_id, count in missed.most_common(5)
     ]
     return Progress(sessions, dict(trends), titles, most_missed, suggest(finished, minutes, known_cases))
+
+
+def missed_items(store: HistoryStore) -> Counter[tuple[str, str]]:
+    """How often each (case, item) was missed in the user's finished sessions."""
+    missed: Counter[tuple[str, str]] = Counter()
+    for session in _read(store)[1]:
+        for step in session.steps:
+            missed.update((session.row.case_id, item_id) for item_id, _ in step.missed)
+    return missed
+
+
+def _read(store: HistoryStore) -> tuple[list[SessionRow], list[FinishedSession]]:
+    """Every readable session, and those finished with a scorecard that is the user's own."""
+    sessions: list[SessionRow] = []
+    finished: list[FinishedSession] = []
+    for row in store.sessions():
+        try:
+            card = store.scorecard(row.id) if row.finished else None
+            # a copied reference answer says nothing about the user: not in trends or advice
+            steps = None if card is None or card.copied else _step_outcomes(card)
+        except UnreadableSessionError as err:
+            store.skip(err)
+            continue
+        sessions.append(row)
+        if steps is not None:
+            finished.append(FinishedSession(row, steps))
+    return sessions, finished
 
 
 def _step_outcomes(card: Scorecard) -> list[StepOutcome]:

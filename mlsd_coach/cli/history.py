@@ -11,8 +11,10 @@ from mlsd_coach.cli.state import state
 
 if TYPE_CHECKING:
     from rich.table import Table
+    from rich.text import Text
 
-    from mlsd_coach.store.history import SessionRow
+    from mlsd_coach.drill.summary import DrillSummary
+    from mlsd_coach.store.history import HistoryStore, SessionRow
 
 _BARS = "▁▂▃▄▅▆▇█"
 
@@ -32,6 +34,7 @@ def history(
     short_names: dict[str, str] = {fw.id: fw.short_name for fw in app_state.frameworks.values()}
     with HistoryStore() as store:
         report = progress(store, minutes, [case.id for case in app_state.catalog().cases])
+        drilled = drill_summary(store)
     if as_json:
         print_json(
             {
@@ -51,6 +54,7 @@ def history(
                 "trends": report.trends,
                 "most_missed": [vars(m) for m in report.most_missed],
                 "practise_next": vars(report.suggestion) if report.suggestion else None,
+                "drill": _drill_json(drilled),
             }
         )
         return
@@ -72,6 +76,7 @@ def history(
         out.print("\n[bold]Missed most often[/bold]")
         for item in report.most_missed:
             out.print(f"  {item.times}× {safe(item.title)}")
+    _print_drill(drilled)
     if report.suggestion:
         next_up = report.suggestion
         out.print(
@@ -101,6 +106,58 @@ def _sessions_table(sessions: list[SessionRow], short_names: dict[str, str]) -> 
             as_text(short_names.get(s.framework, s.framework)),
             as_text(s.mode),
             score,
-            as_text(s.level) if s.level else as_text("unfinished", style="yellow"),
+            _level(s),
         )
     return table
+
+
+def _level(session: SessionRow) -> Text:
+    if session.level:
+        return as_text(session.level)
+    if session.finished:  # a drill has no hire level
+        return as_text("—")
+    return as_text("unfinished", style="yellow")
+
+
+def drill_summary(store: HistoryStore) -> DrillSummary:
+    from mlsd_coach.drill.session import utc_now
+    from mlsd_coach.drill.summary import summarise
+    from mlsd_coach.store.drill import DrillStore
+
+    return summarise(DrillStore(store), utc_now())
+
+
+def _drill_json(drilled: DrillSummary) -> dict[str, object]:
+    return {
+        "cards": drilled.cards,
+        "due_today": drilled.due_today,
+        "reviews": drilled.reviews,
+        "retention": [
+            {"week": w.week, "reviews": w.reviews, "recalled": w.recalled, "rate": round(w.rate, 3)}
+            for w in drilled.retention
+        ],
+        "estimated_retention": None
+        if drilled.estimated_retention is None
+        else round(drilled.estimated_retention, 3),
+    }
+
+
+def _print_drill(drilled: DrillSummary) -> None:
+    if not drilled.cards:
+        return
+    out = console()
+    trend = " → ".join(f"{w.rate:.0%}" for w in drilled.retention)
+    recalled = (
+        f"; cards seen before were recalled {trend} (week by week, last {len(drilled.retention)})"
+        if drilled.retention
+        else ""
+    )
+    estimate = (
+        f"; FSRS expects {drilled.estimated_retention:.0%} recalled today"
+        if drilled.estimated_retention is not None
+        else ""
+    )
+    out.print(
+        f"\n[bold]Drill:[/bold] {drilled.due_today} of {drilled.cards} card(s) due today{recalled}{estimate}. "
+        "[dim](mlsd drill)[/dim]"
+    )

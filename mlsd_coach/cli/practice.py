@@ -16,12 +16,11 @@ from mlsd_coach.cli.state import state
 from mlsd_coach.errors import BadInputError, ExitCode
 
 
-def require_terminal(command: str) -> None:
+def require_terminal(
+    command: str, instead: str = "to score a written answer non-interactively use `mlsd score CASE FILE`"
+) -> None:
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
-        raise BadInputError(
-            f"`mlsd {command}` is interactive and needs a terminal; to score a written answer "
-            "non-interactively use `mlsd score CASE FILE`"
-        )
+        raise BadInputError(f"`mlsd {command}` is interactive and needs a terminal; {instead}")
 
 
 def _step_of(framework: Framework, step_id: str) -> str:

@@ -11,7 +11,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 SEVEN_STEP_IDS: tuple[str, ...] = (
     "requirements",
@@ -152,6 +160,9 @@ class CaseRubricItem(RubricItem):
     step: SevenStepId
     tier: Tier = "depth"
     level: TargetLevel = "senior"
+    # the item asked on its own, in the interviewer's voice (`mlsd drill`); unset, it is
+    # asked from a probe that tests it, or from its title
+    question: Text | None = None
 
 
 class Mistake(Strict):
@@ -176,6 +187,11 @@ class Probe(Strict):
     step: SevenStepId
     question: Text
     targets: list[Slug] = Field(min_length=1, description="ids of rubric items this probe tests")
+    kind: Literal["tradeoff", "debug", "follow-up"] | None = Field(
+        default=None,
+        description="what `mlsd drill` makes of it: a choice to justify, a post-mortem, or neither "
+        "(unset: read from the question's wording)",
+    )
 
 
 class Fact(Strict):
@@ -190,6 +206,99 @@ class Fact(Strict):
 class ScaleNumber(Strict):
     name: Text
     value: Text
+
+
+def _quantity(value: object) -> object:
+    """A sizing number: a YAML number, or arithmetic on numbers with k/M/B/% ("300M * 10")."""
+    if isinstance(value, str):
+        from mlsd_coach.content.arithmetic import NotArithmetic, evaluate
+
+        try:
+            return evaluate(value)
+        except NotArithmetic as error:
+            raise ValueError(str(error)) from None
+    return value
+
+
+Quantity = Annotated[float, BeforeValidator(_quantity), Field(gt=0)]
+Share = Annotated[float, BeforeValidator(_quantity), Field(gt=0, lt=1)]
+
+
+# a countable thing the questions pluralise: "search", "ad request", "sent push"
+Noun = Annotated[
+    str, StringConstraints(strip_whitespace=True, pattern=r"^[A-Za-z0-9-]+( [A-Za-z0-9-]+){0,2}$")
+]
+
+
+class EmbeddingTable(Strict):
+    name: Text  # "video embeddings"
+    rows: Quantity
+    dim: int = Field(ge=1, le=100_000)
+    bytes_per_value: Quantity = 4.0
+
+
+class LabelStream(Strict):
+    event: Noun  # what is labelled: "impression"
+    events_per_day: Quantity
+    label: Text  # the positive: "like"
+    positive_rate: Share
+
+
+class Experiment(Strict):
+    """An A/B test on a rate, randomised by `unit`, sized by Lehr's rule (80 % power, 5 %
+    two-sided)."""
+
+    unit: Noun  # "search"
+    metric: Text  # "conversion rate per search"
+    units_per_day: Quantity
+    baseline_rate: Share
+    relative_mde: Share
+    share_per_arm: Annotated[float, BeforeValidator(_quantity), Field(gt=0, le=0.5)]
+
+
+class Sizing(Strict):
+    """The case's scale numbers as numbers, for `mlsd drill`'s back-of-envelope cards; each
+    part is optional and a card exists only where its inputs do. Values are numbers or
+    arithmetic on them ("300M", "3B / 86400")."""
+
+    request: Noun  # what one request is: "feed request"
+    requests_per_day: Quantity | None = None
+    daily_active_users: Quantity | None = None
+    requests_per_user: Quantity | None = None
+    peak_factor: Annotated[float, BeforeValidator(_quantity), Field(ge=1, le=100)] = 1.0
+    scored: Text | None = None  # what the heavy model scores per request: "candidates"
+    scored_per_request: Quantity | None = None
+    feature_reads_per_scored: Quantity | None = None  # feature-store rows read per scored item
+    feature_reads_per_request: Quantity | None = None  # and once per request (the user's rows)
+    embedding: EmbeddingTable | None = None
+    labels: LabelStream | None = None
+    experiment: Experiment | None = None
+
+    @model_validator(mode="after")
+    def _requests(self) -> Sizing:
+        per_user = self.daily_active_users is not None and self.requests_per_user is not None
+        if self.requests_per_day is None and not per_user:
+            raise ValueError("give requests_per_day, or daily_active_users and requests_per_user")
+        if self.requests_per_day is not None and per_user:
+            assert self.daily_active_users is not None and self.requests_per_user is not None
+            derived = self.daily_active_users * self.requests_per_user
+            if abs(derived - self.requests_per_day) > 0.15 * self.requests_per_day:
+                raise ValueError(
+                    f"daily_active_users x requests_per_user is {derived:,.4g}, "
+                    f"not requests_per_day {self.requests_per_day:,.4g}"
+                )
+        if self.scored_per_request is not None and self.scored is None:
+            raise ValueError("scored_per_request needs `scored`: what the model scores, in words")
+        if self.feature_reads_per_scored is not None and self.scored_per_request is None:
+            raise ValueError("feature_reads_per_scored needs scored_per_request")
+        return self
+
+    @property
+    def daily_requests(self) -> float:
+        if self.requests_per_day is not None:
+            return self.requests_per_day
+        assert self.daily_active_users is not None and self.requests_per_user is not None
+        return self.daily_active_users * self.requests_per_user
 
 
 class ArithmeticCheck(Strict):
@@ -388,6 +497,7 @@ class CaseStudy(Strict):
     blueprint: Blueprint
     references: list[Reference] = Field(min_length=2)
     checks: list[ArithmeticCheck] = Field(default_factory=list)
+    sizing: Sizing | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> CaseStudy:

@@ -73,14 +73,14 @@ def gives_reason(sentence: Sentence, concept_words: Iterable[str], following: Se
         end = clause_end
         if end < len(stems):  # the next clause too: "X, so that Y"
             _, end = clause_span(stems, end + 1)
-        if _has_reason(stems[position:end]) or _has_mechanism(stems[position:clause_end], own):
+        if has_reason(stems[position:end]) or _has_mechanism(stems[position:clause_end], own):
             return True
     if following is not None and following.stems and following.stems[0] in ANAPHORA:
-        return _has_reason(following.stems)
+        return has_reason(following.stems)
     return False
 
 
-def _has_reason(stems: tuple[str, ...]) -> bool:
+def has_reason(stems: tuple[str, ...]) -> bool:
     """A number, or a reason word followed by something it says ("because short clicks are
     noise"), not a stock phrase ("because it matters", "at some cost")."""
     for position, token in enumerate(stems):

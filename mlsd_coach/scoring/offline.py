@@ -30,7 +30,7 @@ from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Gloss
 from mlsd_coach.content.rubric import step_items
 from mlsd_coach.prose import clip, fold
 from mlsd_coach.scoring.aggregate import OFFLINE, item_result, step_result, unanswered_step
-from mlsd_coach.scoring.clauses import gives_reason, rejects
+from mlsd_coach.scoring.clauses import gives_reason, has_reason, rejects
 from mlsd_coach.scoring.guard import Flag, flag_sentences
 from mlsd_coach.scoring.interviewer import FactInterviewer
 from mlsd_coach.scoring.judge import Interviewer, JudgeContext, Notices, ignore_notices
@@ -378,6 +378,12 @@ def _quality(text: str, words: int) -> float:
     elif list_ratio > 0.2:
         quality *= 0.75 if relating else 0.5
     return quality
+
+
+def gives_a_reason(text: str) -> bool:
+    """Whether any sentence of `text` says why: a reason word followed by something it says, a
+    number, or a note's arrows (a choice argued, not only named)."""
+    return any(has_reason(sentence.stems) or relates(sentence.text) for sentence in split_sentences(text))
 
 
 def relates(text: str) -> bool:

@@ -27,7 +27,7 @@ from mlsd_coach import paths
 from mlsd_coach.errors import HistoryError
 from mlsd_coach.scoring.scorecard import Scorecard, StepResult
 from mlsd_coach.store.kinds import EventKind, MockSettings, Mode
-from mlsd_coach.store.migrations import NewerSchemaError, migrate, refuse_newer_schema
+from mlsd_coach.store.migrations import NewerSchemaError, migrate, refuse_newer_schema, write_transaction
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -195,14 +195,21 @@ class HistoryStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         with history_errors(self.path):
             return self._db.execute(sql, params).fetchall()
 
-    def _write(self, sql: str, params: tuple[Any, ...]) -> int:
-        """Run one statement (committed at once); returns the new row's id."""
+    def execute(self, sql: str, params: tuple[Any, ...]) -> int:
+        """Run one statement (committed at once, unless inside `transaction`); returns the new
+        row's id."""
         with history_errors(self.path):
             return int(self._db.execute(sql, params).lastrowid or 0)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """The statements run inside are committed together, or not at all."""
+        with history_errors(self.path), write_transaction(self._db):
+            yield
 
     def skip(self, error: UnreadableSessionError) -> None:
         """Warn, once per session, that an unreadable session is left out."""
@@ -214,31 +221,38 @@ class HistoryStore:
     def start_session(
         self, case_id: str, framework: str, mode: Mode, scorer: str, settings: MockSettings | None = None
     ) -> int:
-        return self._write(
+        return self.execute(
             "INSERT INTO sessions (case_id, framework, mode, scorer, started_at, settings_json) VALUES (?, ?, ?, ?, ?, ?)",
             (case_id, framework, mode, scorer, now(), (settings or MockSettings()).model_dump_json()),
         )
 
     def finish_session(self, session_id: int, card: Scorecard) -> None:
-        self._write(
+        self.execute(
             "UPDATE sessions SET finished_at = ?, overall_score = ?, level = ?, scorecard_json = ? WHERE id = ?",
             (now(), card.score, card.level, card.model_dump_json(), session_id),
+        )
+
+    def finish_drill(self, session_id: int, score: float | None) -> None:
+        """A drill ends without a scorecard: its cards' mean score (0-100), if any was rated."""
+        self.execute(
+            "UPDATE sessions SET finished_at = ?, overall_score = ? WHERE id = ?",
+            (now(), score, session_id),
         )
 
     def session(self, session_id: int) -> SessionRow | None:
         """The session with this id, or None; `UnreadableSessionError` if it is damaged."""
         if not 0 < session_id <= _MAX_ROWID:
             return None
-        rows = self._rows("SELECT * FROM sessions WHERE id = ?", (session_id,))
+        rows = self.query("SELECT * FROM sessions WHERE id = ?", (session_id,))
         return self._session(rows[0]) if rows else None
 
     def sessions(self) -> list[SessionRow]:
         """Every readable session, oldest first (damaged ones skipped with a warning)."""
-        return self._readable(self._rows("SELECT * FROM sessions ORDER BY started_at, id"))
+        return self._readable(self.query("SELECT * FROM sessions ORDER BY started_at, id"))
 
     def latest_unfinished(self, case_id: str, mode: str) -> SessionRow | None:
         """The newest readable unfinished session of this case and mode, or None."""
-        rows = self._rows(
+        rows = self.query(
             "SELECT * FROM sessions WHERE case_id = ? AND mode = ? AND finished_at IS NULL ORDER BY id DESC",
             (case_id, mode),
         )
@@ -251,7 +265,7 @@ class HistoryStore:
 
     def scorecard(self, session_id: int) -> Scorecard | None:
         """The session's scorecard, None if unfinished; `UnreadableSessionError` if damaged."""
-        rows = self._rows("SELECT scorecard_json FROM sessions WHERE id = ?", (session_id,))
+        rows = self.query("SELECT scorecard_json FROM sessions WHERE id = ?", (session_id,))
         if not rows or not rows[0][0]:
             return None
         return self._model(Scorecard, rows[0][0], session_id, "scorecard")
@@ -265,13 +279,13 @@ class HistoryStore:
         step_id: str | None = None,
         seconds: float | None = None,
     ) -> int:
-        return self._write(
+        return self.execute(
             "INSERT INTO events (session_id, step_id, kind, text, created_at, seconds) VALUES (?, ?, ?, ?, ?, ?)",
             (session_id, step_id, kind, text, now(), seconds),
         )
 
     def events(self, session_id: int) -> list[Event]:
-        rows = self._rows(
+        rows = self.query(
             "SELECT id, step_id, kind, text, created_at, seconds FROM events WHERE session_id = ? ORDER BY id",
             (session_id,),
         )
@@ -283,11 +297,11 @@ class HistoryStore:
     def add_step_score(self, session_id: int, result: StepResult) -> int:
         """Record one scoring of a step (its first answer, a revision, a probe reply); the
         attempt number."""
-        [(attempt,)] = self._rows(
+        [(attempt,)] = self.query(
             "SELECT COALESCE(MAX(attempt), 0) + 1 FROM step_scores WHERE session_id = ? AND step_id = ?",
             (session_id, result.id),
         )
-        self._write(
+        self.execute(
             "INSERT INTO step_scores (session_id, step_id, attempt, score, level, result_json, created_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (session_id, result.id, attempt, result.score, result.level, result.model_dump_json(), now()),
@@ -296,7 +310,7 @@ class HistoryStore:
 
     def step_scores(self, session_id: int) -> list[StepScore]:
         """The session's step scores in order; a damaged one is skipped with a warning."""
-        rows = self._rows(
+        rows = self.query(
             "SELECT step_id, attempt, result_json, created_at FROM step_scores "
             "WHERE session_id = ? ORDER BY id",
             (session_id,),

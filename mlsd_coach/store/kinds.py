@@ -31,6 +31,10 @@ class Mode(StrEnum):
     PRACTICE = "practice"
     MOCK = "mock"
     STEP = "step"  # one step of a case, retried on its own (`mlsd practice CASE --step STEP`)
+    DRILL = "drill"  # a short run of cards (`mlsd drill`); its case is ALL_CASES or the one drilled
+
+
+ALL_CASES = "all"  # a drill session's case when cards came from every case
 
 
 class MockSettings(BaseModel):

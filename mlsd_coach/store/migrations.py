@@ -56,6 +56,32 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX sessions_by_case ON sessions(case_id, started_at);
         """,
     ),
+    (
+        "003_drill_cards_and_reviews",
+        """
+        CREATE TABLE drill_cards (
+            card_id TEXT PRIMARY KEY,
+            case_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            fsrs_json TEXT NOT NULL,
+            due_at TEXT NOT NULL,
+            reviews INTEGER NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE drill_reviews (
+            id INTEGER PRIMARY KEY,
+            card_id TEXT NOT NULL,
+            session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+            event_id INTEGER REFERENCES events(id) ON DELETE SET NULL,
+            score REAL NOT NULL,
+            rating INTEGER NOT NULL,
+            seen_before INTEGER NOT NULL,
+            reviewed_at TEXT NOT NULL,
+            log_json TEXT NOT NULL
+        );
+        CREATE INDEX drill_reviews_by_time ON drill_reviews(reviewed_at);
+        """,
+    ),
 ]
 
 
@@ -91,7 +117,7 @@ def migrate(connection: sqlite3.Connection) -> list[str]:
     )
     applied = []
     for name, sql in MIGRATIONS:
-        with _transaction(connection):
+        with write_transaction(connection):
             # Checked inside the write lock: another mlsd process may have migrated meanwhile.
             refuse_newer_schema(connection)
             if connection.execute("SELECT 1 FROM migrations WHERE name = ?", (name,)).fetchone():
@@ -107,7 +133,7 @@ def migrate(connection: sqlite3.Connection) -> list[str]:
     return applied
 
 
-class _transaction:
+class write_transaction:
     """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on error (DDL included: SQLite's DDL is transactional)."""
 
     def __init__(self, connection: sqlite3.Connection) -> None:
