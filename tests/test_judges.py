@@ -176,3 +176,15 @@ def test_a_package_adds_a_judge_through_the_entry_point_group(private_home, tmp_
         timeout=60,
     )
     assert "installed plugins: constant" in " ".join(shown.stdout.split())
+
+
+def test_the_interviewer_answers_from_the_fact_asked_for_and_declines_what_no_fact_covers():
+    from mlsd_coach.content.registry import load_library
+    from mlsd_coach.scoring.interviewer import ASSUME, answer_question
+
+    case = load_library().case("feed-ranking")
+    latency = answer_question(case, "What's our latency budget at p99?")
+    assert [fact.id for fact in latency.facts][:1] == ["latency"]
+    assert answer_question(case, "Which cloud provider and programming language do we use?").text == ASSUME
+    # one fact per question asked: a compound question may get two, a plain one gets one
+    assert len(answer_question(case, "How many daily active users are there?").facts) == 1

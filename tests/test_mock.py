@@ -76,6 +76,7 @@ class ScriptedMockUI:
     statuses: list[str] = field(default_factory=list)
     time_up: list[str] = field(default_factory=list)
     verdict: object = None
+    acknowledged: int = 0
 
     def show_intro(self, case, minutes, timed):
         pass
@@ -106,6 +107,9 @@ class ScriptedMockUI:
 
     def show_probe(self, probe):
         self.probes.append(probe)
+
+    def acknowledge(self):
+        self.acknowledged += 1
 
     def get_probe_reply(self, probe, status, expired):
         self.clock.advance(30)
@@ -210,3 +214,39 @@ def test_a_four_step_mock_lets_the_interviewer_choose_the_deep_dive_and_keeps_sc
     weighing = weighing_for(results, short_steps=session.short_steps())
     scaling_generic = {i.id for i in FOUR.step("scaling").rubric}
     assert scaling_generic <= weighing.optional
+
+
+def test_every_answered_step_gets_the_same_neutral_acknowledgement(tmp_path):
+    from rich.console import Console
+
+    from mlsd_coach.cli.mock_ui import ACKNOWLEDGEMENT, MockTerminalUI
+
+    ui, _, _, _ = run(tmp_path)
+    assert ui.acknowledged == len(SEVEN.steps) - len(ui.time_up)  # after each answer that was not cut off
+    console = Console(record=True, width=100)
+    terminal = MockTerminalUI(console)
+    terminal.acknowledge()
+    terminal.acknowledge()
+    said = console.export_text().strip().splitlines()
+    assert said == [f"Interviewer: {ACKNOWLEDGEMENT}"] * 2 or said == [
+        f"Interviewer: {ACKNOWLEDGEMENT}",
+        "",
+        f"Interviewer: {ACKNOWLEDGEMENT}",
+    ]
+    assert not re.search(r"\b(great|good|excellent|nice|well done|correct)\b", ACKNOWLEDGEMENT, re.I)
+
+
+@pytest.mark.parametrize(
+    ("phrased", "asked"),
+    [
+        ("Great answer! How would you handle new videos?", "How would you handle new videos?"),
+        ("Good point, but what about the label delay? How do you train?", "How do you train?"),
+        ("That's a solid start. Where does calibration happen?", "Where does calibration happen?"),
+        ("How do you size the fleet?", "How do you size the fleet?"),
+        ("Interesting.", "Interesting."),  # nothing but praise: kept rather than emptied
+    ],
+)
+def test_an_llm_follow_up_loses_its_praise(phrased, asked):
+    from mlsd_coach.scoring.llm_interviewer import without_praise
+
+    assert without_praise(phrased) == asked

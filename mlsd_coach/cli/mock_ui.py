@@ -17,6 +17,7 @@ from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
 from mlsd_coach.scoring.interviewer import Reply
 
 INTERVIEWER = "Interviewer"
+ACKNOWLEDGEMENT = "Thank you. Let's move on."  # after every answer: no praise, no hint, no score
 
 
 def timed_input(label: str, status: Status, expired: Expired | None, multiline: bool) -> tuple[str, bool]:
@@ -64,6 +65,9 @@ class MockTerminalUI:
         self.out.print(
             f"\n[yellow]{INTERVIEWER}: Time's up for {safe(step.title.lower())}; {kept}. Let's move on.[/yellow]"
         )
+
+    def acknowledge(self) -> None:
+        self.out.print(f"[cyan]{INTERVIEWER}:[/cyan] {ACKNOWLEDGEMENT}\n")
 
     def show_probe(self, probe: Probe) -> None:
         self.out.print(f"\n[magenta]{INTERVIEWER} (follow-up):[/magenta] {safe(reflow(probe.question))}")

@@ -53,6 +53,10 @@ class MockUI(Protocol):
 
     def show_probe(self, probe: Probe) -> None: ...
 
+    def acknowledge(self) -> None:
+        """What the interviewer says after every answer, the same for a strong and a weak one."""
+        ...
+
     def get_probe_reply(self, probe: Probe, status: Status, expired: Expired | None) -> tuple[str, bool]: ...
 
     def show_verdict(self, verdict: MockVerdict) -> None: ...
@@ -175,6 +179,7 @@ def run_mock(
                     )
                     if reply.strip():
                         session.reply_to_probe(step, reply, seconds=probe_timer.elapsed)
+                ui.acknowledge()  # the same words whatever the answer: feedback waits for the end
         times.append(StepTime(step.id, step.title, timer.elapsed, budgets[step.id], timed_out))
 
     card = session.finish()

@@ -194,6 +194,25 @@ class Probe(Strict):
     )
 
 
+class Twist(Strict):
+    """A constraint the interviewer changes mid-round ("the latency budget is now 50 ms"):
+    said once the step `after` is answered, or at minute `at_minute`; the candidate's reply is
+    scored against `items`, which show the design adapted."""
+
+    id: Slug
+    after: SevenStepId | None = None
+    at_minute: float | None = Field(default=None, gt=0, le=120)
+    say: Text  # what the interviewer says
+    changes: Text  # what a good adaptation changes in the design, shown after the round
+    items: list[RubricItem] = Field(min_length=1, max_length=4)
+
+    @model_validator(mode="after")
+    def _one_moment(self) -> Twist:
+        if (self.after is None) == (self.at_minute is None):
+            raise ValueError("give exactly one of `after` (a step id) or `at_minute`")
+        return self
+
+
 class Fact(Strict):
     """What the interviewer says when a clarifying question matches `patterns`."""
 
@@ -498,6 +517,7 @@ class CaseStudy(Strict):
     references: list[Reference] = Field(min_length=2)
     checks: list[ArithmeticCheck] = Field(default_factory=list)
     sizing: Sizing | None = None
+    twists: list[Twist] = Field(default_factory=list, max_length=10)
 
     @model_validator(mode="after")
     def _consistent(self) -> CaseStudy:
@@ -505,6 +525,20 @@ class CaseStudy(Strict):
         _unique([i.id for i in self.rubric], "rubric item", "rubric")
         _unique([p.id for p in self.probes], "probe", "probes")
         _unique([m.id for m in self.mistakes], "mistake", "mistakes")
+        _unique([t.id for t in self.twists], "twist", "twists")
+        taken = {i.id for i in self.rubric}
+        for twist_index, twist in enumerate(self.twists):
+            for item_index, item in enumerate(twist.items):
+                if item.id in taken:
+                    raise LocatedError(
+                        f"item id '{item.id}' is already used by the rubric or another twist",
+                        "twists",
+                        twist_index,
+                        "items",
+                        item_index,
+                        "id",
+                    )
+                taken.add(item.id)
         _at_most_per_step([i.step for i in self.rubric])
         items = {i.id: i for i in self.rubric}
         for index, probe in enumerate(self.probes):

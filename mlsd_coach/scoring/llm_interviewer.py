@@ -4,6 +4,7 @@ whenever the model is unavailable."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from mlsd_coach.content.models import CaseStudy, Probe
@@ -56,7 +57,8 @@ class LlmInterviewer:
                 "content": (
                     "You are the interviewer in a machine-learning system design interview. Ask ONE short "
                     "follow-up question that makes the candidate address what their answer missed, without "
-                    "revealing the answer. Reply with the question only."
+                    "revealing the answer. Stay neutral: no praise, no judgement of the answer, no hints. "
+                    "Reply with the question only."
                 ),
             },
             {
@@ -69,4 +71,19 @@ class LlmInterviewer:
         except LlmUnavailable as err:
             self._notices(f"LLM interviewer unavailable ({err}); using the case's own follow-up")
             return probe
+        question = without_praise(question)
         return probe.model_copy(update={"question": question}) if question else probe
+
+
+# an opening a model adds despite being told not to: "Great answer!", "Good point, but …"
+_PRAISE = re.compile(
+    r"^\s*(?:(?:that's|that is|what)\s+)?(?:an?\s+)?(?:great|good|nice|excellent|interesting|solid|strong|"
+    r"fantastic|thanks|thank you|perfect|love)\b[^.!?]*[.!?]\s+",
+    re.IGNORECASE,
+)
+
+
+def without_praise(question: str) -> str:
+    """The question without a praising first sentence (the round's feedback comes at the end)."""
+    stripped = _PRAISE.sub("", question, count=1)
+    return stripped if stripped.strip() else question
