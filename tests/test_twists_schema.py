@@ -37,3 +37,23 @@ def test_a_twist_is_said_after_a_step_or_at_a_minute_never_both_or_neither():
             twist(**moment)
     with pytest.raises(ValidationError):
         twist(after="deployment")  # not a 7-step id
+
+
+def test_every_built_in_case_has_two_twists_whose_items_a_strong_reply_can_earn():
+    from mlsd_coach.content.registry import load_library
+    from mlsd_coach.scoring.offline import make_judge
+
+    judge = make_judge()
+    library = load_library()
+    for case_id in library.cases:
+        twists = library.case(case_id).twists
+        assert len(twists) >= 2, case_id
+        assert len({t.id for t in twists}) == len(twists)
+        for each in twists:
+            assert each.after is not None or each.at_minute is not None
+            for item in each.items:
+                found = sum(
+                    judge.mentions(item.model_copy(update={"concepts": [c]}), item.strong_answer)
+                    for c in item.concepts
+                )
+                assert found >= item.min_concepts, (case_id, each.id, item.id)
