@@ -78,3 +78,40 @@ def test_a_damaged_card_row_is_left_out_not_fatal(mlsd, private_home):
     result = mlsd("drill", "--list", "--json", "--case", "feed-ranking")
     assert result.exit_code == 0 and json.loads(result.stdout)["due"] == []
     assert mlsd("history", "--json").exit_code == 0
+
+
+def test_the_kinds_the_cli_accepts_are_the_card_kinds():
+    from mlsd_coach.cli.drill import KINDS
+    from mlsd_coach.drill.cards import KIND_NAMES
+
+    assert KINDS == (*KIND_NAMES, "all")
+
+
+def test_an_answer_the_history_cannot_take_is_kept_as_the_cards_draft(private_home, monkeypatch):
+    import pytest
+
+    from mlsd_coach.content.registry import load_frameworks, load_one_case
+    from mlsd_coach.drill.cards import case_cards
+    from mlsd_coach.drill.grading import CardGrader
+    from mlsd_coach.drill.plan import Planned
+    from mlsd_coach.drill.session import DrillSession
+    from mlsd_coach.errors import HistoryError
+    from mlsd_coach.scoring.offline import make_judge
+
+    frameworks = load_frameworks()
+    case = load_one_case("fraud-detection", frameworks, [])
+    judge = make_judge()
+    with HistoryStore() as store:
+        session = DrillSession(
+            store, {case.id: case}, CardGrader(frameworks["seven-step"], judge, judge), case.id, 10
+        )
+
+        def full_disk(*args, **kwargs):
+            raise HistoryError("history.sqlite3: the disk is full; free some space and try again")
+
+        monkeypatch.setattr(store, "add_event", full_disk)
+        card = Planned(case_cards(case)[0], None)
+        with pytest.raises(HistoryError) as stopped:
+            session.answer(card, "Approve, step up with 3DS, decline, or hold for review.")
+        assert "kept in" in " ".join(stopped.value.__notes__)
+        assert session.draft(card) == "Approve, step up with 3DS, decline, or hold for review."

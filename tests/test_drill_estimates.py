@@ -139,3 +139,10 @@ def test_sizing_refuses_inconsistent_or_incomplete_numbers():
         Sizing.model_validate({"request": "r", "requests_per_day": "1M", "scored_per_request": 5})
     with pytest.raises(ValueError, match="may hold only numbers"):
         Sizing.model_validate({"request": "r", "requests_per_day": "__import__('os')"})
+
+
+def test_a_sizing_number_must_be_finite():
+    with pytest.raises(ValueError, match="finite"):
+        Sizing.model_validate({"request": "r", "requests_per_day": 1.0e400})  # YAML's 1.0e+400
+    with pytest.raises(ValueError, match="not arithmetic"):
+        Sizing.model_validate({"request": "r", "requests_per_day": "1e400"})

@@ -17,7 +17,7 @@ from mlsd_coach.answers import parse_answer
 from mlsd_coach.content.registry import load_frameworks, load_one_case
 from mlsd_coach.drill.cards import CardKind, case_cards
 from mlsd_coach.drill.grading import CardGrader
-from mlsd_coach.drill.plan import due, plan
+from mlsd_coach.drill.plan import due, fresh, plan
 from mlsd_coach.drill.schedule import Grade, grade_for, local_day, review
 from mlsd_coach.drill.session import DrillSession
 from mlsd_coach.drill.summary import summarise
@@ -142,7 +142,7 @@ def test_a_week_of_daily_drills_follows_fsrs(private_home, utc_zone, mlsd):
             assert {p.card.id for p in due(cards, states, today)} == {
                 card_id for card_id, due_day in expected_due.items() if due_day <= today
             }
-            planned = plan(cards, states, missed, today, minutes=10)
+            planned = plan(due(cards, states, today), fresh(cards, states, missed), minutes=10)
             assert planned
             due_ids = [p.card.id for p in planned if not p.new]
             assert due_ids == [p.card.id for p in planned[: len(due_ids)]]  # due cards come first

@@ -57,3 +57,21 @@ def test_every_built_in_case_has_two_twists_whose_items_a_strong_reply_can_earn(
                     for c in item.concepts
                 )
                 assert found >= item.min_concepts, (case_id, each.id, item.id)
+
+
+def test_a_twist_item_reusing_a_rubric_id_is_refused_at_its_line(tmp_path, mlsd):
+    from mlsd_coach.paths import builtin_cases_dir
+
+    text = (builtin_cases_dir() / "feed-ranking.yaml").read_text(encoding="utf-8")
+    rubric_id = "frame-multistage-funnel"
+    first_twist_item = text.index("id: twist-", text.index("\ntwists:"))
+    broken = text[:first_twist_item] + f"id: {rubric_id}" + text[text.index("\n", first_twist_item) :]
+    path = tmp_path / "my-feed.yaml"
+    path.write_text(broken.replace("id: feed-ranking", "id: my-feed", 1), encoding="utf-8")
+    result = mlsd("cases", "validate", str(path))
+    assert result.exit_code == 2
+    line = broken[:first_twist_item].count("\n") + 1
+    assert (
+        f"{path}:{line}:" in result.stderr
+        and f"duplicate rubric or twist item id '{rubric_id}'" in result.stderr
+    )

@@ -3,6 +3,7 @@ miss most; `--list` prints what is due without asking anything."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -10,7 +11,7 @@ import typer
 from mlsd_coach.cli.options import ScorerOption
 from mlsd_coach.cli.output import console, print_json, print_notes
 from mlsd_coach.cli.state import AppState, state
-from mlsd_coach.errors import BadInputError, ExitCode
+from mlsd_coach.errors import BadInputError, ExitCode, MlsdError
 
 if TYPE_CHECKING:
     from datetime import date
@@ -18,8 +19,11 @@ if TYPE_CHECKING:
     from mlsd_coach.content.models import CaseStudy
     from mlsd_coach.drill.cards import DrillCard
     from mlsd_coach.drill.plan import Planned
+    from mlsd_coach.drill.session import DrillSession
     from mlsd_coach.store.drill import CardState
+    from mlsd_coach.store.history import HistoryStore
 
+# drill.cards.KIND_NAMES and "all", written out: `mlsd --help` must not import the content models
 KINDS = ("concept", "estimate", "tradeoff", "debug", "all")
 MAX_MINUTES = 120
 
@@ -82,10 +86,10 @@ def drill(
         states = DrillStore(store).cards()
         missed = missed_items(store)
         today = local_day(utc_now())
-        session_plan = plan(cards, states, missed, today, minutes)
+        due_now = due(cards, states, today)
+        new = fresh(cards, states, missed)
+        session_plan = plan(due_now, new, minutes)
         if list_only:
-            due_now = due(cards, states, today)
-            new = fresh(cards, states, missed)
             _print_list(due_now, len(new), session_plan, today, minutes, as_json)
             return
         _run(store, app_state, cases, case_id, minutes, scorer, session_plan)
@@ -103,7 +107,7 @@ def _where(case_id: str) -> str:
 
 
 def _run(
-    store: Any,
+    store: HistoryStore,
     app_state: AppState,
     cases: dict[str, CaseStudy],
     case_id: str,
@@ -115,13 +119,12 @@ def _run(
     from mlsd_coach.drill.grading import CardGrader
     from mlsd_coach.drill.session import DRILL_FRAMEWORK, DrillSession
     from mlsd_coach.scoring.judge import NoticeBuffer
+    from mlsd_coach.scoring.offline import OfflineJudge
+    from mlsd_coach.scoring.offline import make_judge as make_offline_judge
     from mlsd_coach.scoring.registry import make_judge
 
     notices = NoticeBuffer()
     judge = make_judge(scorer, notices)
-    from mlsd_coach.scoring.offline import OfflineJudge
-    from mlsd_coach.scoring.offline import make_judge as make_offline_judge
-
     offline = judge if isinstance(judge, OfflineJudge) else make_offline_judge()
     grader = CardGrader(app_state.frameworks[DRILL_FRAMEWORK], judge, offline)
     session = DrillSession(store, cases, grader, next(iter(cases)) if case_id else None, minutes)
@@ -130,10 +133,18 @@ def _run(
     try:
         ui.run(session_plan)
     except KeyboardInterrupt as stop:
+        _finish_quietly(session)
         print_notes(stop)
         out.print(f"\n[yellow]Stopped: {len(session.scores)} card(s) reviewed and scheduled.[/yellow]")
         raise typer.Exit(ExitCode.INTERRUPTED) from None
-    finally:
+    except BaseException:
+        _finish_quietly(session)  # the error that stopped the drill is the one to report
+        raise
+    session.finish()
+
+
+def _finish_quietly(session: DrillSession) -> None:
+    with contextlib.suppress(MlsdError):
         session.finish()
 
 

@@ -88,13 +88,7 @@ class DrillUI:
                         require_text=True,
                     )
             except InputInterrupted as stop:
-                kept = self.session.keep(planned, stop.typed)
-                if kept:
-                    stop.add_note(
-                        f"what you typed for this card is kept in {kept}; `mlsd drill` offers it back"
-                    )
-                elif stop.typed.strip():
-                    stop.add_note(f"what you typed could not be saved; here it is, copy it:\n{stop.typed}")
+                self.session.rescue(stop, planned, stop.typed)
                 raise
             if estimate is None or text.strip().lower() in SKIP_COMMANDS:
                 return text

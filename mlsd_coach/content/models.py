@@ -83,6 +83,18 @@ def _unique(ids: list[str], what: str, key: str) -> None:
         seen.add(item_id)
 
 
+def _unique_in_groups(
+    groups: list[list[str]], what: str, key: str, inner: str, taken: list[str] | None = None
+) -> None:
+    """Ids unique across every group (and not among `taken`), located at `key[i].inner[j].id`."""
+    seen = set(taken or ())
+    for group_index, ids in enumerate(groups):
+        for index, item_id in enumerate(ids):
+            if item_id in seen:
+                raise LocatedError(f"duplicate {what} id '{item_id}'", key, group_index, inner, index, "id")
+            seen.add(item_id)
+
+
 def _at_most_per_step(steps: list[str]) -> None:
     counts: dict[str, int] = {}
     for index, step in enumerate(steps):
@@ -239,7 +251,7 @@ def _quantity(value: object) -> object:
     return value
 
 
-Quantity = Annotated[float, BeforeValidator(_quantity), Field(gt=0)]
+Quantity = Annotated[float, BeforeValidator(_quantity), Field(gt=0, allow_inf_nan=False)]
 Share = Annotated[float, BeforeValidator(_quantity), Field(gt=0, lt=1)]
 
 
@@ -526,19 +538,10 @@ class CaseStudy(Strict):
         _unique([p.id for p in self.probes], "probe", "probes")
         _unique([m.id for m in self.mistakes], "mistake", "mistakes")
         _unique([t.id for t in self.twists], "twist", "twists")
-        taken = {i.id for i in self.rubric}
-        for twist_index, twist in enumerate(self.twists):
-            for item_index, item in enumerate(twist.items):
-                if item.id in taken:
-                    raise LocatedError(
-                        f"item id '{item.id}' is already used by the rubric or another twist",
-                        "twists",
-                        twist_index,
-                        "items",
-                        item_index,
-                        "id",
-                    )
-                taken.add(item.id)
+        twist_items = [[item.id for item in twist.items] for twist in self.twists]
+        _unique_in_groups(
+            twist_items, "rubric or twist item", "twists", "items", taken=[i.id for i in self.rubric]
+        )
         _at_most_per_step([i.step for i in self.rubric])
         items = {i.id: i for i in self.rubric}
         for index, probe in enumerate(self.probes):
@@ -736,19 +739,8 @@ class Framework(Strict):
                 )
         elif any(value is not None for value in long):
             raise ValueError("steps have long_minutes but long_total_minutes is not set")
-        seen: set[str] = set()
-        for step_index, step in enumerate(self.steps):
-            for item_index, item in enumerate(step.rubric):
-                if item.id in seen:
-                    raise LocatedError(
-                        f"duplicate rubric item id '{item.id}'",
-                        "steps",
-                        step_index,
-                        "rubric",
-                        item_index,
-                        "id",
-                    )
-                seen.add(item.id)
+        step_items = [[item.id for item in step.rubric] for step in self.steps]
+        _unique_in_groups(step_items, "rubric item", "steps", "rubric")
         return self
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from mlsd_coach.content.models import CaseStudy, Framework
 from mlsd_coach.drill.cards import CardKind, DrillCard
-from mlsd_coach.drill.estimates import TOLERANCE, read_figure
+from mlsd_coach.drill.estimates import CLOSE, TOLERANCE, read_figure
 from mlsd_coach.drill.schedule import HARD_FROM, Grade, grade_for
 from mlsd_coach.prose import clip
 from mlsd_coach.scoring.judge import Judge, JudgeContext
@@ -83,17 +83,12 @@ class CardGrader:
         assert card.estimate is not None
         figure = read_figure(answer, card.estimate.unit)
         score = card.estimate.credit(figure)
-        ratio = card.estimate.error(figure)
-        off = (
-            "spot on"
-            if ratio < 1.005
-            else f"{'high' if figure > card.estimate.value else 'low'} by {ratio:.2g}×"
-        )
-        note = (
-            f"your figure is {off} (within {TOLERANCE:.0%} counts as a good estimate)"
-            if score < 1
-            else "within 10% of the worked figure"
-        )
+        if score == 1:
+            note = f"within {CLOSE:.0%} of the worked figure"
+        else:
+            side = "high" if figure > card.estimate.value else "low"
+            ratio = card.estimate.error(figure)
+            note = f"your figure is {side} by {ratio:.2g}× (within {TOLERANCE:.0%} counts as a good estimate)"
         return Verdict(
             score, grade_for(score), "arithmetic", notes=(note,), worked=card.estimate.worked, figure=figure
         )

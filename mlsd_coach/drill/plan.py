@@ -37,7 +37,7 @@ def due(cards: Iterable[DrillCard], states: Mapping[str, CardState], today: date
         for card in cards
         if card.id in states and is_due(states[card.id], today)
     ]
-    return sorted(found, key=lambda planned: (planned.state.due if planned.state else today, planned.card.id))
+    return sorted(found, key=lambda planned: (states[planned.card.id].due, planned.card.id))
 
 
 def fresh(cards: list[DrillCard], states: Mapping[str, CardState], missed: Missed) -> list[DrillCard]:
@@ -62,15 +62,12 @@ def fresh(cards: list[DrillCard], states: Mapping[str, CardState], missed: Misse
     )
 
 
-def plan(
-    cards: list[DrillCard], states: Mapping[str, CardState], missed: Missed, today: date, minutes: float
-) -> list[Planned]:
-    """A session of about `minutes`: due cards first, then new ones; never empty while any
-    card exists."""
+def plan(due_now: list[Planned], new: list[DrillCard], minutes: float) -> list[Planned]:
+    """A session of about `minutes`: the due cards first, then new ones (in the orders `due`
+    and `fresh` give); never empty while any card exists."""
     chosen: list[Planned] = []
     planned_minutes = 0.0
-    queue = [*due(cards, states, today), *(Planned(card, None) for card in fresh(cards, states, missed))]
-    for planned in queue:
+    for planned in [*due_now, *(Planned(card, None) for card in new)]:
         if chosen and planned_minutes + planned.card.minutes > minutes:
             continue
         chosen.append(planned)

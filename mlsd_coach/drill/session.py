@@ -61,7 +61,11 @@ class DrillSession:
         """Record `text` as the answer to the card, grade it, and schedule the card. `NoFigure`
         (after recording) if an estimate's answer holds no number."""
         card = planned.card
-        event = self.store.add_event(self.session_id, EventKind.ANSWER, text, step_id=card.id)
+        try:
+            event = self.store.add_event(self.session_id, EventKind.ANSWER, text, step_id=card.id)
+        except BaseException as err:  # a full disk, a locked history: the text is kept as a draft
+            self.rescue(err, planned, text)
+            raise
         self.drafts.discard(card.id)
         verdict = self.grader.grade(card, self.cases[card.case_id], text)
         when = self.now()
@@ -86,12 +90,16 @@ class DrillSession:
         self.scores.append(verdict.score)
         return Outcome(verdict, reviewed.due)
 
-    def keep(self, planned: Planned, text: str) -> str:
-        """Keep what was typed for a card that was not submitted; where it is, or "" if nowhere."""
+    def rescue(self, err: BaseException, planned: Planned, text: str) -> None:
+        """`text` could not be submitted because of `err`: keep it as the card's draft (the
+        next drill offers it back) and say where on `err`."""
         if not text.strip():
-            return ""
+            return
         kept = self.drafts.save(planned.card.id, text, f"drill card {planned.card.id}")
-        return str(kept) if kept else ""
+        if kept is None:
+            err.add_note(f"what you typed could not be saved; here it is, copy it:\n{text}")
+        else:
+            err.add_note(f"what you typed for this card is kept in {kept}; `mlsd drill` offers it back")
 
     def draft(self, planned: Planned) -> str:
         return self.drafts.load(planned.card.id)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from mlsd_coach.drill.plan import is_due
 from mlsd_coach.drill.schedule import Grade, local_day, retrievability
 from mlsd_coach.store.drill import DrillStore
 
@@ -49,7 +50,7 @@ def summarise(drill: DrillStore, now: datetime) -> DrillSummary:
     chances = [chance for state in states.values() if (chance := retrievability(state.fsrs, now)) is not None]
     return DrillSummary(
         cards=len(states),
-        due_today=sum(local_day(state.due) <= today for state in states.values()),
+        due_today=sum(is_due(state, today) for state in states.values()),
         reviews=len(reviews),
         retention=retention[-WEEKS_SHOWN:],
         estimated_retention=sum(chances) / len(chances) if chances else None,

@@ -1,14 +1,16 @@
 """The interviewer's answers to clarifying questions, from the case's facts only.
 
-A question is matched against each fact's patterns by the content words they share, after
-stemming and a few synonym folds ("people" ~ "users", "daily" ~ "day"), so rephrasings still
-find their fact. A question no fact covers gets the interviewer's stock reply: state an
-assumption. Nothing is invented.
+A fact answers a question when one of its patterns stands in one clause of the question, in
+any order, or when the fact's words (topic, patterns, answer) hold most of what the question
+says, each word weighted by how rare it is among the case's facts; words are stemmed and a
+few synonyms folded ("people" ~ "users", "daily" ~ "day"). A question no fact covers gets the
+interviewer's stock reply: state an assumption. Nothing is invented.
 """
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 
@@ -19,7 +21,6 @@ from mlsd_coach.scoring.scorecard import StepResult
 from mlsd_coach.scoring.text import CLAUSE, STOPWORDS, clause_stems, stem, stems
 
 ASSUME = "I'd let you assume that — state your assumption and we'll go with it."
-MATCH_THRESHOLD = 0.6
 MAX_FACTS = 2
 
 _FOLDS = {
@@ -70,10 +71,6 @@ class Reply:
         return bool(self.facts)
 
 
-def content_words(text: str) -> set[str]:
-    return {_FOLDS.get(s, s) for s in stems(text) if s not in _IGNORED}
-
-
 def answer_question(case: CaseStudy, question: str) -> Reply:
     """The best one or two facts for `question` by `rank_facts`' confidence rule, or the
     stock reply when none is confident."""
@@ -94,14 +91,18 @@ class _Match:
         return self.phrase + self.words
 
 
+WORDS_ALONE = 0.45  # with no pattern in the question, the share of it a fact must cover
+SECOND_SHARE = 0.8  # a second fact must score this share of the best one
+
+
 def rank_facts(case: CaseStudy, question: str) -> list[tuple[Fact, float]]:
     """The facts that answer `question`, best first, at most MAX_FACTS: the best when a pattern
     of it stands in the question or its words cover enough of the question; a second only
     when a pattern of its own stands in the question, it scores nearly as well, and it
     answers other words of the question (a question asking two things)."""
     index = _index(case)
-    asked = [_fold_all(clause) for clause in _clauses(question)]
-    words = {word for clause in asked for word in clause if word not in _IGNORED}
+    asked = _folded(clause_stems(question))  # clause ends kept: a pattern never spans two
+    words = {word for word in asked if word != CLAUSE and word not in _IGNORED}
     if not words:
         return []
     matches = [(fact, _match(index, position, asked, words)) for position, fact in enumerate(case.facts)]
@@ -120,92 +121,53 @@ def rank_facts(case: CaseStudy, question: str) -> list[tuple[Fact, float]]:
     return chosen
 
 
-WORDS_ALONE = 0.45  # with no pattern in the question, the share of it a fact must cover
-SECOND_SHARE = 0.8
-
-
 @dataclass(frozen=True)
 class _Index:
-    patterns: tuple[tuple[tuple[str, ...], ...], ...]  # per fact: each pattern's folded stems
-    weights: tuple[dict[str, float], ...]  # per fact: word -> 2 in topic/patterns, 1 in answer
-    idf: dict[str, float]
+    patterns: tuple[tuple[tuple[str, ...], ...], ...]  # per fact: its topic's and patterns' words
+    words: tuple[frozenset[str], ...]  # per fact: every word of its topic, patterns and answer
+    idf: dict[str, float]  # how rare each word is among the case's facts
 
 
-_indexes: dict[tuple[int, str], _Index] = {}
+_indexes: dict[tuple[int, str], _Index] = {}  # per case object: built once per process
 
 
 def _index(case: CaseStudy) -> _Index:
     key = (id(case), case.id)
-    found = _indexes.get(key)
-    if found is None:
-        patterns = []
-        weights = []
-        for fact in case.facts:
-            phrases = tuple(
-                phrase
-                for phrase in (
-                    tuple(w for w in _fold_all(stems(text)) if w not in _IGNORED)
-                    for text in [fact.topic, *fact.patterns]
-                )
-                if phrase
-            )
-            patterns.append(phrases)
-            weight = {word: 1.0 for word in _fold_all(stems(fact.answer)) if word not in _IGNORED}
-            weight.update({word: 2.0 for phrase in phrases for word in phrase})
-            weights.append(weight)
-        count = len(case.facts)
-        frequency: dict[str, int] = {}
-        for weight in weights:
-            for word in weight:
-                frequency[word] = frequency.get(word, 0) + 1
-        idf = {word: math.log(1 + count / n) for word, n in frequency.items()}
-        found = _index_of(tuple(patterns), tuple(weights), idf)
-        _indexes[key] = found
-    return found
+    if key not in _indexes:
+        patterns = [tuple(p for p in map(_content, [fact.topic, *fact.patterns]) if p) for fact in case.facts]
+        words = [
+            frozenset(_content(fact.answer)).union(*phrases)
+            for fact, phrases in zip(case.facts, patterns, strict=True)
+        ]
+        frequency = Counter(word for fact_words in words for word in fact_words)
+        idf = {word: math.log(1 + len(words) / n) for word, n in frequency.items()}
+        _indexes[key] = _Index(tuple(patterns), tuple(words), idf)
+    return _indexes[key]
 
 
-def _index_of(
-    patterns: tuple[tuple[tuple[str, ...], ...], ...],
-    weights: tuple[dict[str, float], ...],
-    idf: dict[str, float],
-) -> _Index:
-    return _Index(patterns, weights, idf)
-
-
-def _match(index: _Index, position: int, asked: list[tuple[str, ...]], words: set[str]) -> _Match:
+def _match(index: _Index, position: int, asked: tuple[str, ...], words: set[str]) -> _Match:
     phrase = 0.0
     matched: set[str] = set()
     for pattern in index.patterns[position]:
         if len(pattern) == 1 and pattern[0] in common_stems():
             continue  # one everyday word ("volume", "team") does not name the fact
-        if any(within_a_clause(clause, pattern) for clause in asked):
+        if within_a_clause(asked, pattern):
             phrase = max(phrase, 1.0 + 0.5 * (len(pattern) - 1))
             matched.update(pattern)
-    weight = index.weights[position]
-    unseen = math.log(1 + len(index.weights))  # a word no fact uses is as informative as the rarest
+    fact_words = index.words[position]
+    unseen = math.log(1 + len(index.words))  # a word no fact uses is as informative as the rarest
     information = sum(index.idf.get(word, unseen) for word in words)
-    covered = sum(index.idf[word] * min(1.0, weight[word]) for word in words if word in weight)
-    matched.update(word for word in words if word in weight)
+    covered = sum(index.idf[word] for word in words & fact_words)
+    matched.update(words & fact_words)
     return _Match(phrase, covered / information if information else 0.0, frozenset(matched))
 
 
-def _clauses(question: str) -> list[tuple[str, ...]]:
-    """The question's stems, split where punctuation ends a clause."""
-    clauses: list[tuple[str, ...]] = []
-    current: list[str] = []
-    for token in clause_stems(question):
-        if token == CLAUSE:
-            if current:
-                clauses.append(tuple(current))
-            current = []
-        else:
-            current.append(token)
-    if current:
-        clauses.append(tuple(current))
-    return clauses
+def _content(text: str) -> tuple[str, ...]:
+    """The folded stems of `text` that say something (not stop words or question filler)."""
+    return tuple(word for word in _folded(stems(text)) if word not in _IGNORED)
 
 
-def _fold_all(words: tuple[str, ...]) -> tuple[str, ...]:
+def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(_FOLDS.get(word, word) for word in words)
 
 
