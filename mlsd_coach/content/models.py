@@ -392,6 +392,9 @@ TRACKS: tuple[Track, ...] = ("online", "offline")  # the order every view draws 
 class Component(Strict):
     id: Slug
     name: Text
+    # other names a candidate may give it in a diagram ("ANN retrieval", "two-tower recall"),
+    # matched like a rubric concept's aliases
+    aliases: list[Text] = Field(default_factory=list, max_length=MAX_ALIASES)
     kind: ComponentKind
     track: Track
     purpose: Text
@@ -408,8 +411,15 @@ class Component(Strict):
         default=None, description="module of the reference pipeline that implements it"
     )
 
+    def concept(self) -> Concept:
+        """The component as a concept the matcher can find in a diagram's node label. A name
+        may list parts with commas ("Supply, traffic and weather fetch"); as a phrase it is
+        read without them."""
+        return Concept(name=_CLAUSE_BREAK.sub(" ", self.name), aliases=self.aliases)
+
     @model_validator(mode="after")
     def _stage_has_budget(self) -> Component:
+        self.concept()  # refuses, at its line, an alias that can never match
         if self.kind == "stage" and self.track == "online" and self.latency_ms is None:
             raise ValueError(f"online stage '{self.id}' needs latency_ms")
         return self
