@@ -77,6 +77,8 @@ class ScriptedMockUI:
     time_up: list[str] = field(default_factory=list)
     verdict: object = None
     acknowledged: int = 0
+    twists_said: list[str] = field(default_factory=list)
+    twist_reply: str = ""
 
     def show_intro(self, case, minutes, timed):
         pass
@@ -120,6 +122,13 @@ class ScriptedMockUI:
             "watch ratio compared within each length bucket.",
             False,
         )
+
+    def show_twist(self, twist):
+        self.twists_said.append(twist.id)
+
+    def get_twist_reply(self, twist, status, expired):
+        self.clock.advance(45)
+        return self.twist_reply, False
 
     def show_verdict(self, verdict):
         self.verdict = verdict
@@ -250,3 +259,129 @@ def test_an_llm_follow_up_loses_its_praise(phrased, asked):
     from mlsd_coach.scoring.llm_interviewer import without_praise
 
     assert without_praise(phrased) == asked
+
+
+# twists: the interviewer changes a constraint mid-round
+GPU_CAP = next(t for t in CASE.twists if t.id == "ranker-fleet-capped-at-50-gpus")
+ADAPTING = (
+    "With 50 GPUs we get about 500 TFLOP/s, roughly 5 GFLOPs a request at the 100k QPS peak, half of "
+    "what 500 candidates need. So I would rank 200 instead of 500 behind a stronger pre-ranker, run "
+    "the ranker in FP16, and compute the user side once per request. The cap only binds at the "
+    "evening peak: at the 35k QPS average we can still score 500, so the candidate count should "
+    "depend on the current QPS."
+)
+NOT_ADAPTING = "I would keep the design as it is; we can ask for more GPUs later if latency suffers."
+
+
+def run_with_twists(tmp_path, twists, reply, framework=SEVEN, case=CASE):
+    clock = ManualClock()
+    ui = ScriptedMockUI(clock, twist_reply=reply)
+    if framework is FOUR:
+        four = parse_answer((DATA / "answers" / "feed-ranking" / "mid.md").read_text(), FOUR, SEVEN)
+
+        class FourUI(ScriptedMockUI):
+            def get_answer(self, step, status, expired):
+                self.clock.advance(self.typing)
+                return four.text(step.id), False
+
+        ui = FourUI(clock, twist_reply=reply)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        settings = MockSettings(minutes=45, timed=False, seed=7, twists=tuple(t.id for t in twists))
+        session = InterviewSession.start(store, case, framework, SCORER, NoticeBuffer(), Mode.MOCK, settings)
+        verdict = run_mock(session, ui, clock, step_budgets(framework, 45), 45, False, twists)
+        events = store.events(session.session_id)
+        stored = store.scorecard(session.session_id)
+    return ui, verdict, events, stored
+
+
+def test_a_twist_is_said_after_its_step_and_an_adapted_reply_is_a_moment_of_the_verdict(tmp_path):
+    ui, verdict, events, stored = run_with_twists(tmp_path, [GPU_CAP], ADAPTING)
+    assert ui.twists_said == [GPU_CAP.id]
+    kinds = [(e.kind, e.step_id) for e in events if e.kind in ("answer", "twist", "twist_reply")]
+    at = kinds.index(("twist", "serving"))
+    assert kinds[at - 1] == ("answer", "serving") and kinds[at + 1] == ("twist_reply", "serving")
+    assert kinds[at + 2] == ("answer", "monitoring")  # then the round goes on
+    [twist] = stored.twists  # the history keeps it on the card
+    assert twist.id == GPU_CAP.id and twist.answered and twist.score >= 60
+    assert {item.id for item in twist.items} == {item.id for item in GPU_CAP.items}
+    [moment] = verdict.twists
+    assert moment.note.startswith("adapted to “Finance has capped the heavy ranker's inference fleet")
+    assert "rank 200 instead of 500" in moment.quote
+    assert any(r.startswith("+ adapted to “Finance") for r in verdict.reasons)
+    # the twist is judged apart: the steps' scores are those of a round without it
+    _, plain, _, _ = run_with_twists(tmp_path / "plain", [], "")
+    assert [s.score for s in plain.card.steps] == [s.score for s in verdict.card.steps]
+    assert ui.acknowledged == len(SEVEN.steps) + 1  # the reply is acknowledged like any answer
+
+
+def test_a_reply_that_keeps_the_design_did_not_adapt(tmp_path):
+    _, verdict, _, stored = run_with_twists(tmp_path, [GPU_CAP], NOT_ADAPTING)
+    [twist] = stored.twists
+    assert twist.score < 30
+    assert verdict.twists[0].note.startswith("did not adapt to “Finance")
+    assert "missing: cuts the heavy ranker's compute per request" in verdict.twists[0].note
+    assert any(r.startswith("- did not adapt") for r in verdict.reasons)
+
+
+def test_an_empty_reply_is_recorded_as_no_reply(tmp_path):
+    _, verdict, events, stored = run_with_twists(tmp_path, [GPU_CAP], "")
+    assert not stored.twists[0].answered and stored.twists[0].score == 0
+    assert verdict.twists[0].quote == "(no reply)"
+    assert not any(e.kind == "twist_reply" for e in events)
+
+
+def test_in_the_four_step_framework_a_twist_follows_the_step_covering_its_area(tmp_path):
+    from mlsd_coach.coach.twists import twist_step
+
+    assert twist_step(GPU_CAP, FOUR).id == "scaling" and twist_step(GPU_CAP, SEVEN).id == "serving"
+    _, _, events, stored = run_with_twists(tmp_path, [GPU_CAP], ADAPTING, framework=FOUR)
+    assert [(e.kind, e.step_id) for e in events if e.kind == "twist"] == [("twist", "scaling")]
+    assert stored.twists[0].after == "scaling" and stored.twists[0].score >= 60
+
+
+def test_a_twist_at_a_minute_is_said_after_the_step_during_which_it_passes(tmp_path):
+    at_ten = GPU_CAP.model_copy(update={"id": "at-ten", "after": None, "at_minute": 10.0})
+    never = GPU_CAP.model_copy(update={"id": "at-120", "after": None, "at_minute": 120.0})
+    case = CASE.model_copy(update={"twists": [at_ten, never]})
+    # each step takes a minute of typing plus probe replies; minute 10 passes during a middle step
+    ui, _, events, stored = run_with_twists(tmp_path, [at_ten, never], ADAPTING, case=case)
+    said = [(e.text[:20], e.step_id) for e in events if e.kind == "twist"]
+    assert ui.twists_said == ["at-ten", "at-120"]
+    assert said[1][1] == "monitoring"  # a minute that never comes: said after the last step
+    assert said[0][1] not in ("requirements", "monitoring")
+    assert [t.id for t in stored.twists] == ["at-ten", "at-120"]
+
+
+def test_twists_are_chosen_by_the_seed_in_the_case_order():
+    from mlsd_coach.coach.twists import check_twist_count, choose_twists
+
+    assert choose_twists(CASE, 0, 1) == []
+    assert [t.id for t in choose_twists(CASE, 2, 1)] == [t.id for t in CASE.twists]
+    picks = {choose_twists(CASE, 1, seed)[0].id for seed in range(20)}
+    assert picks == {t.id for t in CASE.twists}  # either can be played
+    assert all(choose_twists(CASE, 1, seed) == choose_twists(CASE, 1, seed) for seed in range(20))
+    assert choose_twists(CASE.model_copy(update={"twists": []}), 2, 1) == []
+    for bad in (-1, 3):
+        with pytest.raises(BadInputError, match="--twists must be 0, 1 or 2"):
+            check_twist_count(bad)
+
+
+def test_a_twist_reply_interrupted_is_kept_as_a_draft(tmp_path, monkeypatch):
+    from mlsd_coach.coach.ui import InputInterrupted
+
+    monkeypatch.setenv("MLSD_HOME", str(tmp_path / "home"))
+
+    class Stopping(ScriptedMockUI):
+        def get_twist_reply(self, twist, status, expired):
+            raise InputInterrupted("I would cut the candidates to 200")
+
+    clock = ManualClock()
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = InterviewSession.start(
+            store, CASE, SEVEN, SCORER, NoticeBuffer(), Mode.MOCK, MockSettings(minutes=45)
+        )
+        with pytest.raises(InputInterrupted) as stopped:
+            run_mock(session, Stopping(clock), clock, step_budgets(SEVEN, 45), 45, False, [GPU_CAP])
+    kept = session.drafts.path(f"twist-{GPU_CAP.id}")
+    assert kept.read_text(encoding="utf-8").strip().endswith("I would cut the candidates to 200")
+    assert any(str(kept) in note for note in stopped.value.__notes__)

@@ -16,20 +16,33 @@ CASE = load_library().case("feed-ranking")
 SHORT_ANSWER = "We log impressions with their position and build features point-in-time so nothing leaks."
 
 
+TWIST_REPLY = (
+    "With 50 GPUs I would rank 200 instead of 500 behind a stronger pre-ranker, run the ranker in FP16 "
+    "and compute the user side once per request; off-peak at 35k QPS we can still score 500."
+)
+
+
 def reply_to_probes_until(child, marker: str) -> int:
-    """Skip every follow-up (empty reply) until `marker`; returns how many were asked."""
+    """Skip every follow-up (empty reply) until `marker`, answering a twist if one is said;
+    returns how many follow-ups were asked."""
     asked = 0
-    while child.expect(["follow-up", marker]) == 0:
-        asked += 1
-        child.expect("Your reply")
-        child.send(SUBMIT)
+    while (said := child.expect(["follow-up", "something has changed", marker])) != 2:
+        if said == 0:
+            asked += 1
+            expect_prompt(child, "Your reply")
+            child.send(SUBMIT)
+        else:
+            expect_prompt(child, "How does your design change")
+            child.send(TWIST_REPLY + SUBMIT)
     return asked
 
 
 @pytest.mark.slow  # waits out a step's real time (14 s)
 def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
     monkeypatch.setitem(os.environ, "MLSD_CLOCK_RATE", "6")
-    child = spawn(private_home, "mock", "--timed", "--minutes", "10", "--case", "feed-ranking", timeout=40)
+    child = spawn(
+        private_home, "mock", "--timed", "--minutes", "10", "--case", "feed-ranking", "--seed", "1", timeout=40
+    )
     child.expect("I'll keep time")
     child.expect("Clarifying question")
     child.sendline("What is the latency budget?")
@@ -49,9 +62,16 @@ def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
     child.send(SHORT_ANSWER + SUBMIT)
     probes += reply_to_probes_until(child, "Hiring committee scorecard")
     expect_in_order(
-        child, "Recommendation:", "timed out", "Strongest moments", "Weakest moments", "Study next"
+        child,
+        "Recommendation:",
+        "adapted to “Finance has capped",
+        "timed out",
+        "Strongest moments",
+        "Weakest moments",
+        "When the constraints changed",
+        "Study next",
     )
-    child.expect("Saved as session")
+    child.expect("Saved as session .* \\(seed 1\\)")
     assert exit_status(child) == 0
     assert probes > 0
 
@@ -59,6 +79,11 @@ def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
         [row] = store.sessions()
         events = store.events(row.id)
         first = {s.result.id: s.result for s in store.step_scores(row.id) if s.attempt == 1}
+    assert row.settings.seed == 1 and row.settings.twists == ("ranker-fleet-capped-at-50-gpus",)
+    assert [(e.kind, e.step_id) for e in events if e.kind.startswith("twist")] == [
+        ("twist", "serving"),
+        ("twist_reply", "serving"),
+    ]
     framing = [e.text for e in events if e.step_id == "framing" and e.kind == "answer"]
     assert framing == ["I would frame it as multi-task ranking"]
     asked = [e for e in events if e.kind == "probe"]
@@ -83,3 +108,8 @@ def test_minutes_out_of_range_is_bad_input(mlsd):
 def test_mock_without_a_terminal(mlsd):
     result = mlsd("mock", "--timed")
     assert result.exit_code == 2 and "needs a terminal" in result.stderr
+
+
+def test_twists_outside_0_to_2_is_bad_input(mlsd):
+    result = mlsd("mock", "--twists", "3")
+    assert result.exit_code == 2 and "--twists must be 0, 1 or 2 (got 3)" in result.stderr

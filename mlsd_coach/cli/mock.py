@@ -31,11 +31,30 @@ def mock(
     framework: FrameworkOption = "7",
     scorer: ScorerOption = "auto",
     target: TargetOption = "senior",
+    twists: Annotated[
+        int,
+        typer.Option(
+            "--twists",
+            help="How many times the interviewer changes a constraint mid-round: 0, 1 or 2.",
+            metavar="0|1|2",
+        ),
+    ] = 1,
+    seed: Annotated[
+        int | None,
+        typer.Option(
+            "--seed",
+            help="Replay the choice of case (with --case random) and of twists; each round records its seed.",
+            metavar="N",
+        ),
+    ] = None,
 ) -> None:
-    """Run a mock interview: no hints, follow-up probes where you are thin, and a verdict."""
+    """Run a mock interview: no hints, follow-up probes where you are thin, a changed constraint
+    mid-round, and a verdict."""
     from mlsd_coach.coach.timing import check_minutes
+    from mlsd_coach.coach.twists import check_twist_count
 
     check_minutes(minutes)
+    check_twist_count(twists)
     level = check_target(target)
     require_terminal("mock")
     from mlsd_coach.cli.mock_ui import MockTerminalUI
@@ -43,6 +62,7 @@ def mock(
     from mlsd_coach.coach.mock import least_practised_case, run_mock
     from mlsd_coach.coach.session import InterviewSession
     from mlsd_coach.coach.timing import step_budgets
+    from mlsd_coach.coach.twists import choose_twists, new_seed
     from mlsd_coach.scoring.judge import NoticeBuffer
     from mlsd_coach.scoring.registry import make_judge
     from mlsd_coach.store.history import HistoryStore
@@ -56,17 +76,29 @@ def mock(
     out = console()
     with HistoryStore() as store:
         known = [summary.id for summary in app_state.catalog().cases]
+        seed = new_seed() if seed is None else seed
         if not case_id or case_id == "random":
-            rng = random.Random()
+            rng = random.Random(seed)
             case_id = rng.choice(known) if case_id == "random" else least_practised_case(store, known, rng)
         case = app_state.case(case_id)
-        settings = MockSettings(minutes=minutes, timed=timed, target=level)
+        chosen = choose_twists(case, twists, seed)
+        if twists and not case.twists:
+            out.print(f"[dim]note: case '{case.id}' defines no twists; this round has none[/dim]")
+        settings = MockSettings(
+            minutes=minutes, timed=timed, target=level, seed=seed, twists=tuple(t.id for t in chosen)
+        )
         session = InterviewSession.start(store, case, chosen_framework, judge, notices, Mode.MOCK, settings)
         for notice in session.drain_notices():
             out.print(f"[dim]{safe(notice)}[/dim]")
         try:
             run_mock(
-                session, MockTerminalUI(out), clock, step_budgets(chosen_framework, minutes), minutes, timed
+                session,
+                MockTerminalUI(out),
+                clock,
+                step_budgets(chosen_framework, minutes),
+                minutes,
+                timed,
+                chosen,
             )
         except KeyboardInterrupt as stop:
             print_notes(stop)
@@ -75,5 +107,6 @@ def mock(
             )
             raise typer.Exit(ExitCode.INTERRUPTED) from None
     out.print(
-        f"\nSaved as session {session.session_id}: [bold]mlsd report {session.session_id}[/bold] renders it."
+        f"\nSaved as session {session.session_id} (seed {seed}): "
+        f"[bold]mlsd report {session.session_id}[/bold] renders it."
     )

@@ -13,7 +13,7 @@ from mlsd_coach.cli.text_input import read_text
 from mlsd_coach.coach.mock import Expired, Status
 from mlsd_coach.coach.timing import clock_text
 from mlsd_coach.coach.verdict import MockVerdict
-from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
+from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe, Twist
 from mlsd_coach.scoring.interviewer import Reply
 
 INTERVIEWER = "Interviewer"
@@ -75,6 +75,15 @@ class MockTerminalUI:
     def get_probe_reply(self, probe: Probe, status: Status, expired: Expired | None) -> tuple[str, bool]:
         return timed_input("Your reply:", status, expired, multiline=True)
 
+    def show_twist(self, twist: Twist) -> None:
+        self.out.print(
+            f"\n[bold magenta]{INTERVIEWER}:[/bold magenta] Before we go on, something has changed. "
+            f"{safe(reflow(twist.say.strip()))}"
+        )
+
+    def get_twist_reply(self, twist: Twist, status: Status, expired: Expired | None) -> tuple[str, bool]:
+        return timed_input("How does your design change?", status, expired, multiline=True)
+
     def show_verdict(self, verdict: MockVerdict) -> None:
         self.out.rule("[bold]Hiring committee scorecard[/bold]")
         self.out.print(verdict_panel(verdict.card))
@@ -98,6 +107,14 @@ class MockTerminalUI:
             self.out.print(
                 f"  {safe(moment.step_title)} — {safe(moment.note)}: [italic]“{safe(moment.quote)}”[/italic]"
             )
+        if verdict.twists:
+            self.out.print("[bold]When the constraints changed[/bold]")
+        for moment in verdict.twists:
+            self.out.print(
+                f"  {safe(moment.step_title)} — {safe(moment.note)}: [italic]“{safe(moment.quote)}”[/italic]"
+            )
+        for twist in verdict.card.twists:
+            self.out.print(f"  [dim]A strong adaptation: {safe(reflow(twist.changes))}[/dim]")
         if verdict.study:
             self.out.print("[bold]Study next[/bold]")
             for number, item in enumerate(verdict.study, start=1):

@@ -11,9 +11,10 @@ from typing import Any, Protocol, TypeVar
 from mlsd_coach.coach.clock import Clock
 from mlsd_coach.coach.session import InterviewSession
 from mlsd_coach.coach.timing import StepTimer, clock_text
+from mlsd_coach.coach.twists import due_after, reply_budget
 from mlsd_coach.coach.ui import InputInterrupted
 from mlsd_coach.coach.verdict import MockVerdict, StepTime, build_verdict
-from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
+from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe, Twist
 from mlsd_coach.scoring.interviewer import Reply
 from mlsd_coach.store.history import HistoryStore
 from mlsd_coach.store.kinds import EventKind
@@ -59,6 +60,12 @@ class MockUI(Protocol):
 
     def get_probe_reply(self, probe: Probe, status: Status, expired: Expired | None) -> tuple[str, bool]: ...
 
+    def show_twist(self, twist: Twist) -> None:
+        """The interviewer changes a constraint: says `twist.say`, and nothing about the answer."""
+        ...
+
+    def get_twist_reply(self, twist: Twist, status: Status, expired: Expired | None) -> tuple[str, bool]: ...
+
     def show_verdict(self, verdict: MockVerdict) -> None: ...
 
 
@@ -96,8 +103,10 @@ def run_mock(
     budgets: dict[str, float],
     minutes: int,
     timed: bool,
+    twists: list[Twist] | None = None,
 ) -> MockVerdict:
     framework = session.framework
+    unsaid = list(twists or [])
     round_started = clock.now()
     steps = framework.steps
     timer = StepTimer.start(clock, budgets[steps[0].id])
@@ -181,6 +190,12 @@ def run_mock(
                         session.reply_to_probe(step, reply, seconds=probe_timer.elapsed)
                 ui.acknowledge()  # the same words whatever the answer: feedback waits for the end
         times.append(StepTime(step.id, step.title, timer.elapsed, budgets[step.id], timed_out))
+        elapsed = (clock.now() - round_started) / 60
+        # a twist whose minute has not come by the last step is said after it
+        due = unsaid if index == len(steps) - 1 else due_after(unsaid, framework, step, elapsed)
+        for twist in due:
+            _play_twist(session, ui, clock, twist, step, budgets[step.id], status, timed)
+        unsaid = [twist for twist in unsaid if twist not in due]
 
     card = session.finish()
     _notices(session, ui)
@@ -188,3 +203,31 @@ def run_mock(
     verdict = build_verdict(card, times, answers)
     ui.show_verdict(verdict)
     return verdict
+
+
+def _play_twist(
+    session: InterviewSession,
+    ui: MockUI,
+    clock: Clock,
+    twist: Twist,
+    step: FrameworkStep,
+    step_budget: float,
+    status: Status,
+    timed: bool,
+) -> None:
+    """Say the changed constraint, take the reply (its own time budget) and judge it."""
+    session.say_twist(twist, step)
+    ui.show_twist(twist)
+    timer = StepTimer.start(clock, reply_budget(step_budget))
+    reply, _ = _keeping(
+        session,
+        f"twist-{twist.id}",
+        "your reply to the interviewer's change",
+        ui.get_twist_reply,
+        twist,
+        status,
+        _deadline(timer) if timed else None,
+    )
+    session.reply_to_twist(twist, step, reply, seconds=timer.elapsed)
+    _notices(session, ui)
+    ui.acknowledge()

@@ -18,12 +18,13 @@ from pathlib import Path
 from mlsd_coach import paths
 from mlsd_coach.coach.drafts import Drafts
 from mlsd_coach.coach.probes import hint_for, select_probes
-from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe
+from mlsd_coach.coach.twists import judge_twist
+from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe, Twist
 from mlsd_coach.scoring.aggregate import DEFAULT_TARGET, OFFLINE, build_scorecard
 from mlsd_coach.scoring.copies import copy_note
 from mlsd_coach.scoring.interviewer import Reply, answer_question
 from mlsd_coach.scoring.judge import Interviewer, Judge, JudgeContext, NoticeBuffer
-from mlsd_coach.scoring.scorecard import Rating, Scorecard, StepResult
+from mlsd_coach.scoring.scorecard import Rating, Scorecard, StepResult, TwistResult
 from mlsd_coach.store.history import HistoryStore
 from mlsd_coach.store.kinds import ANSWER_KINDS, EventKind, MockSettings, Mode
 
@@ -56,6 +57,7 @@ class InterviewSession:
     target: str = DEFAULT_TARGET  # the level whose depth items are expected
     only_step: str | None = None  # a step session practises this step alone
     deep_dive: str = ""  # the 7-step area the interviewer chose to go deep on (4-step mock)
+    twists: list[TwistResult] = field(default_factory=list)  # a mock's twists, as they were judged
 
     @classmethod
     def start(
@@ -220,6 +222,27 @@ class InterviewSession:
             self.store.add_event(self.session_id, EventKind.PROBE, probe.question, step.id)
         return chosen
 
+    # twists: a constraint changed mid-round (mock)
+    def say_twist(self, twist: Twist, step: FrameworkStep) -> None:
+        self.store.add_event(self.session_id, EventKind.TWIST, twist.say.strip(), step.id)
+
+    def reply_to_twist(
+        self, twist: Twist, step: FrameworkStep, text: str, seconds: float | None = None
+    ) -> TwistResult:
+        """Commit the reply (kept as a draft if that fails), then judge it against the twist's
+        items. An empty reply is judged too: the twist was said and not adapted to."""
+        if text.strip():
+            key = f"twist-{twist.id}"
+            try:
+                self.store.add_event(self.session_id, EventKind.TWIST_REPLY, text, step.id, seconds)
+            except BaseException as err:
+                self.rescue(err, key, text, "your reply to the interviewer's change")
+                raise
+            self.drafts.discard(key)
+        result = judge_twist(self.judge, self.case, self.framework, twist, step, text)
+        self.twists.append(result)
+        return result
+
     def drain_notices(self) -> list[str]:
         """Notices the judge or interviewer raised since the last call, recorded in history."""
         notices = self.notices.drain()
@@ -249,6 +272,8 @@ class InterviewSession:
         )
         if self.only_step is not None:
             card = _one_step_verdict(card)
+        if self.twists:
+            card = card.model_copy(update={"twists": tuple(self.twists)})
         self.store.finish_session(self.session_id, card)
         return card
 

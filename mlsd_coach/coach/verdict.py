@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from mlsd_coach.coach.study import study_next
+from mlsd_coach.coach.twists import adaptation
 from mlsd_coach.prose import clip, fold
-from mlsd_coach.scoring.scorecard import ItemResult, Scorecard
+from mlsd_coach.scoring.scorecard import ItemResult, Scorecard, TwistResult
+from mlsd_coach.scoring.text import split_sentences
 
 OVERRUN = 1.25
 
@@ -39,6 +41,7 @@ class MockVerdict:
     strongest: list[Moment]
     weakest: list[Moment]
     study: list[ItemResult]
+    twists: list[Moment]  # how each changed constraint was handled, in the order said
 
 
 def build_verdict(card: Scorecard, times: list[StepTime], answers: dict[str, str]) -> MockVerdict:
@@ -60,6 +63,10 @@ def build_verdict(card: Scorecard, times: list[StepTime], answers: dict[str, str
         reasons.append(f"- went well over the time budget in: {', '.join(overran)}")
     if not timed_out and not overran and times:
         reasons.append("+ kept to the time budget")
+    titles = {step.id: step.title for step in card.steps}
+    moments = [twist_moment(twist, titles.get(twist.after, "")) for twist in card.twists]
+    for twist, moment in zip(card.twists, moments, strict=True):
+        reasons.append(f"{'+' if adaptation(twist) == 'adapted' else '-'} {moment.note}")
     if card.flagged:
         reasons.insert(0, "- the answer addressed the grader instead of the interviewer (disqualified)")
     return MockVerdict(
@@ -70,7 +77,35 @@ def build_verdict(card: Scorecard, times: list[StepTime], answers: dict[str, str
         strongest=_strongest(card),
         weakest=_weakest(card, answers),
         study=study_next(card),
+        twists=moments,
     )
+
+
+def headline(said: str) -> str:
+    """The change in a few words: the first sentence of what the interviewer said."""
+    sentences = split_sentences(said)
+    return clip(fold(sentences[0].text if sentences else said), 110)
+
+
+def twist_moment(twist: TwistResult, step_title: str = "") -> Moment:
+    """ "adapted to “…”: <what it did>", quoting the reply where it adapted."""
+    how = adaptation(twist)
+    note = f"{how} to “{headline(twist.said)}”"
+    met = [item.title for item in twist.items if item.met]
+    missed = [item.title for item in twist.items if not item.met]
+    if met:
+        note += ": " + "; ".join(_lower_first(title) for title in met)
+    if missed and how != "adapted":
+        note += f" (missing: {'; '.join(_lower_first(title) for title in missed)})"
+    quotes = dict.fromkeys(quote for item in twist.items if item.met for quote in item.evidence[:1])
+    quote = " … ".join(quotes) or (
+        "(no reply)" if not twist.answered else "(nothing that adapted the design)"
+    )
+    return Moment(f"the change after {step_title or twist.after}", clip(quote, 240), note)
+
+
+def _lower_first(title: str) -> str:
+    return title[:1].lower() + title[1:]
 
 
 def _strongest(card: Scorecard, count: int = 2) -> list[Moment]:

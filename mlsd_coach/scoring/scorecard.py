@@ -21,7 +21,8 @@ from pydantic import BaseModel, ConfigDict, computed_field, field_validator
 # 2: `routing`, `copied`, and `evidence_from` on items
 # 3: `tier` and `level` on items, `red_flag` on mistakes, `target` and `red_flags` on the
 #    card, `rating` (1-4) on signals, whose `level` is now the four-point rating's name
-SCHEMA_VERSION = 3
+# 4: `twists` on the card (a mock's changed constraints and how the reply adapted)
+SCHEMA_VERSION = 4
 MET = 0.6  # an item scoring at least this is "met"
 ASKED = "asked"  # in `evidence_from`: the point was made in a clarifying question
 TO_ADD = 3  # how many missed items a step suggests adding
@@ -91,6 +92,21 @@ class StepResult(_Frozen):
         return [item.feedback for item in self.open_items()]
 
 
+class TwistResult(_Frozen):
+    """How the candidate's reply adapted to a constraint the interviewer changed mid-round.
+    It is reported beside the steps (a moment of the round) and does not move their scores."""
+
+    id: str
+    said: str  # what the interviewer said
+    after: str  # the framework step after which it was said
+    score: float  # 0-100, the weighted score of its items
+    answered: bool
+    judge: str = "offline"
+    items: tuple[ItemResult, ...] = ()
+    changes: str = ""  # what a good adaptation changes, shown after the round
+    flagged: tuple[str, ...] = ()  # sentences of the reply that address the grader
+
+
 class Route(_Frozen):
     """How a part of the answer was assigned to steps, when it was not by an exact title."""
 
@@ -123,6 +139,7 @@ class Scorecard(_Frozen):
     copied: str = ""  # why the answer earns no level: it is a copy of the reference answer
     target: str = "senior"  # the level whose depth items were expected
     red_flags: tuple[str, ...] = ()  # titles of the red flags that capped the recommendation
+    twists: tuple[TwistResult, ...] = ()  # a mock's changed constraints, in the order said
 
     @field_validator("signals", mode="before")
     @classmethod

@@ -22,6 +22,8 @@ class EventKind(StrEnum):
     PROBE_REPLY = "probe_reply"  # the candidate's reply to it
     NOTICE = "notice"  # something the tool told the user (a fallback, …)
     TIMEOUT = "timeout"  # a timed mock step ran out of time
+    TWIST = "twist"  # the interviewer changed a constraint mid-round (a mock's twist)
+    TWIST_REPLY = "twist_reply"  # the candidate's reply to it
 
 
 ANSWER_KINDS = (EventKind.ANSWER, EventKind.REVISION, EventKind.PROBE_REPLY)
@@ -46,3 +48,5 @@ class MockSettings(BaseModel):
     timed: bool = False
     target: str = "senior"  # the level whose depth items are expected (--target)
     step: str | None = None  # the one step a step session practises
+    seed: int | None = None  # what chose the mock's case (if random) and its twists
+    twists: tuple[str, ...] = ()  # the ids of the twists the mock chose to play
