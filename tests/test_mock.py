@@ -385,3 +385,58 @@ def test_a_twist_reply_interrupted_is_kept_as_a_draft(tmp_path, monkeypatch):
     kept = session.drafts.path(f"twist-{GPU_CAP.id}")
     assert kept.read_text(encoding="utf-8").strip().endswith("I would cut the candidates to 200")
     assert any(str(kept) in note for note in stopped.value.__notes__)
+
+
+def test_the_report_of_a_mock_carries_the_verdict_the_round_ended_with(tmp_path):
+    from mlsd_coach.coach.timing import clock_text
+    from mlsd_coach.render.env import format_duration
+    from mlsd_coach.render.report import render_report
+    from mlsd_coach.render.session import build_report
+
+    clock = ManualClock()
+    ui = ScriptedMockUI(clock, twist_reply=ADAPTING)
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        settings = MockSettings(minutes=10, timed=True, seed=1, twists=(GPU_CAP.id,))
+        session = InterviewSession.start(store, CASE, SEVEN, SCORER, NoticeBuffer(), Mode.MOCK, settings)
+        live = run_mock(session, ui, clock, step_budgets(SEVEN, 10), 10, True, [GPU_CAP])
+        row = store.session(session.session_id)
+        data = build_report(store, row, CASE, SEVEN)
+    rebuilt = data["verdict"]
+    assert rebuilt.recommendation == live.recommendation and rebuilt.reasons == live.reasons
+    assert rebuilt.strongest == live.strongest and rebuilt.weakest == live.weakest
+    assert rebuilt.twists == live.twists and rebuilt.study == live.study
+    # budgets are the 10-minute round's, not the framework's 45-minute minutes
+    assert [t.budget for t in rebuilt.times] == [t.budget for t in live.times]
+    assert [t.timed_out for t in rebuilt.times] == [t.timed_out for t in live.times]
+    for mine, theirs in zip(rebuilt.times, live.times, strict=True):
+        assert mine.used == pytest.approx(theirs.used, abs=1)
+    md = render_report(data, "md")
+    assert f"**Recommendation: {live.recommendation}**" in md
+    assert all(f"- {'For' if r[0] == '+' else 'Against'}: {r[2:]}" in md for r in live.reasons)
+    assert "**Strongest moments**" in md and live.strongest[0].quote.splitlines()[0] in md
+    assert "**When the constraints changed**" in md and "> Finance has capped the heavy ranker" in md
+    assert "- Adapted to “Finance has capped" in md and "- A strong adaptation: 50 GPUs" in md
+    framing = step_budgets(SEVEN, 10)["framing"]
+    assert clock_text(framing) != "4:00"  # a scaled budget, not the step's own minutes
+    assert (
+        f"| Frame as an ML task | {format_duration(live.times[1].used)} | {format_duration(framing)} | timed out |"
+        in md
+    )
+    assert f"of {format_duration(framing)} (timed out)" in md
+    html = render_report(data, "html")
+    assert "<h2>Hiring committee</h2>" in html and "When the constraints changed" in html
+    assert "A strong adaptation:" in html and "timed out" in html
+
+
+def test_a_practice_report_has_no_committee_verdict(tmp_path):
+    from mlsd_coach.render.report import render_report
+    from mlsd_coach.render.session import build_report
+
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = InterviewSession.start(store, CASE, SEVEN, SCORER, NoticeBuffer())
+        session.submit(SEVEN.step("requirements"), MID.text("requirements"), seconds=100)
+        session.finish()
+        data = build_report(store, store.session(session.session_id), CASE, SEVEN)
+    assert data["verdict"] is None
+    assert "Hiring committee" not in render_report(data, "md")
+    assert "Time: 1m 40s of 4m 00s" in render_report(data, "md")

@@ -82,7 +82,8 @@ def test_markdown_report_holds_the_whole_session(report):
     assert REQUIREMENTS_ANSWER in md
     assert FRAMING_ANSWER in md
     assert "What to study next" in md
-    assert "Time: 7m 00s of 4 min (over budget)" in md
+    assert "Time: 7m 00s of 4m 00s (over budget)" in md
+    assert "Time: 7m 00s of 6m 00s (timed out)" in md  # the data step ran out of time
     assert "Scored 3 times:" in md  # the answer, the probe reply and the revision
 
 

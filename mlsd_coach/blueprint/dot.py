@@ -32,9 +32,9 @@ def to_dot(blueprint: Blueprint) -> str:
     lines = [
         "digraph blueprint {",
         "  rankdir=TB;",
-        '  graph [fontname="Helvetica", fontsize=12, nodesep=0.35, ranksep=0.5, newrank=true];',
-        '  node [fontname="Helvetica", fontsize=11, style="rounded,filled", penwidth=1.2];',
-        '  edge [fontname="Helvetica", fontsize=9, color="#555555"];',
+        '  graph [fontname="Helvetica", fontsize=13, nodesep=0.35, ranksep=0.5, newrank=true];',
+        '  node [fontname="Helvetica", fontsize=12, style="rounded,filled", penwidth=1.2];',
+        '  edge [fontname="Helvetica", fontsize=12, color="#555555"];',
     ]
     for track in TRACKS:
         members = blueprint.components_on(track)

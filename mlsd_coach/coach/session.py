@@ -11,6 +11,7 @@ verdicts: nothing is judged twice.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -25,7 +26,7 @@ from mlsd_coach.scoring.copies import copy_note
 from mlsd_coach.scoring.interviewer import Reply, answer_question
 from mlsd_coach.scoring.judge import Interviewer, Judge, JudgeContext, NoticeBuffer
 from mlsd_coach.scoring.scorecard import Rating, Scorecard, StepResult, TwistResult
-from mlsd_coach.store.history import HistoryStore
+from mlsd_coach.store.history import Event, HistoryStore
 from mlsd_coach.store.kinds import ANSWER_KINDS, EventKind, MockSettings, Mode
 
 
@@ -94,22 +95,14 @@ class InterviewSession:
         session = cls(
             store, session_id, case, framework, judge, notices, mode, target=target, only_step=only_step
         )
-        entered: Counter[str] = Counter()  # texts saved per step
-        for event in store.events(session_id):
+        events = store.events(session_id)
+        for event in events:
             if event.kind == EventKind.CLARIFIED:
                 session.clarified = True
             elif event.kind == EventKind.QUESTION:
                 session.questions.append(event.text)
-            if event.step_id is None or event.kind not in ANSWER_KINDS:
-                continue
-            entered[event.step_id] += 1
-            state = session.steps.setdefault(event.step_id, StepState())
-            if event.kind == EventKind.ANSWER:
-                state.answer = event.text
-            elif event.kind == EventKind.REVISION:
-                state.answer, state.revised = event.text, True
-            else:
-                state.probe_replies.append(event.text)
+        session.steps = steps_from_events(events)
+        entered = Counter(e.step_id for e in events if e.step_id is not None and e.kind in ANSWER_KINDS)
         scored: Counter[str] = Counter()  # verdicts recorded per step
         for score in store.step_scores(session_id):  # in order: the last one is the latest
             scored[score.result.id] += 1
@@ -304,6 +297,22 @@ class InterviewSession:
         asked = tuple(with_topics(self.case, question) for question in self.questions)
         context = JudgeContext(questions=asked, answer=self.said())
         return self.judge.score_step(self.case, self.framework, step_id, text, context)
+
+
+def steps_from_events(events: Sequence[Event]) -> dict[str, StepState]:
+    """What was said for each step, from the history's events in order."""
+    steps: dict[str, StepState] = {}
+    for event in events:
+        if event.step_id is None or event.kind not in ANSWER_KINDS:
+            continue
+        state = steps.setdefault(event.step_id, StepState())
+        if event.kind == EventKind.ANSWER:
+            state.answer = event.text
+        elif event.kind == EventKind.REVISION:
+            state.answer, state.revised = event.text, True
+        else:
+            state.probe_replies.append(event.text)
+    return steps
 
 
 def _one_step_verdict(card: Scorecard) -> Scorecard:

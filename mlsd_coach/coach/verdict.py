@@ -65,8 +65,11 @@ def build_verdict(card: Scorecard, times: list[StepTime], answers: dict[str, str
         reasons.append("+ kept to the time budget")
     titles = {step.id: step.title for step in card.steps}
     moments = [twist_moment(twist, titles.get(twist.after, "")) for twist in card.twists]
-    for twist, moment in zip(card.twists, moments, strict=True):
-        reasons.append(f"{'+' if adaptation(twist) == 'adapted' else '-'} {moment.note}")
+    for twist in card.twists:
+        how = adaptation(twist)
+        reasons.append(
+            f"{'+' if how == 'adapted' else '-'} {how} to “{headline(twist.said)}” ({twist.score:.0f})"
+        )
     if card.flagged:
         reasons.insert(0, "- the answer addressed the grader instead of the interviewer (disqualified)")
     return MockVerdict(

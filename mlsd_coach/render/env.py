@@ -70,6 +70,7 @@ def environment() -> Environment:
     env.filters["timestamp"] = format_timestamp
     env.filters["blockquote"] = blockquote
     env.filters["unwrap"] = unwrap
+    env.filters["capitalize_first"] = lambda text: text[:1].upper() + text[1:]
     return env
 
 
