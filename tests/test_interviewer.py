@@ -119,3 +119,32 @@ def test_an_edited_copy_of_a_case_is_answered_from_its_own_facts(case):
     assert answered(case, "What's the p99 latency budget?") == ["latency"]
     edited = case.model_copy(update={"facts": [*FACTS[:-1], FACTS[-1].model_copy(update={"id": "budget"})]})
     assert answered(edited, "What's the p99 latency budget?") == ["budget"]
+
+
+def test_conversational_asides_do_not_drown_what_is_asked(case):
+    assert answered(case, "Roughly how many sign-ups a day, I'd guess, actually?") == ["new-users"]
+
+
+def test_everyday_words_are_folded_into_the_facts_words(case):
+    feedback = fact(
+        "feedback",
+        "Explicit negative feedback",
+        ["dislike button", "not interested"],
+        "There is no dislike button; users can tap not interested on a video.",
+    )
+    folded = case.model_copy(update={"id": "interviewer-folds", "facts": [*FACTS, feedback]})
+    assert answered(folded, "Is there a thumbs-down button?") == ["feedback"]
+    assert answered(folded, "What's the north star?") == answered(folded, "What's the objective?")
+
+
+def test_a_word_whose_stem_has_another_sense_is_folded_only_in_its_own_sense(case):
+    goal = fact("goal", "Business goal", ["business goal", "what is the goal"], "Retention, then watch time.")
+    folded = case.model_copy(update={"id": "interviewer-targets", "facts": [*FACTS, goal]})
+    assert answered(folded, "What is the target?") == ["goal"]
+    assert answered(folded, "Which targeting options exist?") == []
+
+
+def test_a_fact_that_clearly_leads_answers_with_less_of_the_question(case):
+    # no pattern of any fact stands in the question and the logs fact covers less than half
+    # of it, but no other fact comes close
+    assert answered(case, "Do we keep every impression with its features somewhere?") == ["logs"]

@@ -7,9 +7,16 @@ one clause of the question adds to that, the more the more specific the pattern 
 are compiled like rubric concepts, so the glossary widens them ("QPS" also matches "queries
 per second"), and they keep the words that give them their sense: question cues ("how many
 ads" is not any mention of ads) and negations and particles ("logged out" is not "logs",
-"users with no friends" is not "how many friends"). Words are stemmed and a few synonyms
-folded ("people" ~ "users", "daily" ~ "day"). A question no fact covers gets the
-interviewer's stock reply: state an assumption. Nothing is invented.
+"users with no friends" is not "how many friends"). Words are stemmed and everyday synonyms
+that the glossary, which holds only exact equivalents, lacks are folded: as stems ("people" ~
+"users", "daily" ~ "day", "grader" ~ "label", "desktop" ~ "web") and, for phrases and for
+words whose stem also has another sense, in the text ("thumbs-down" ~ "dislike", "takedown" ~
+"removal", "north star" ~ "objective", "targets" ~ "goal" but not "targeting"). How people
+talk while they ask ("I'd guess", "actually", "is that right?") is not counted as what they
+ask. The best fact answers when it covers most of the question, a fair part of it with one of
+its patterns in the question, or a third of it when it clearly leads the runner-up. A
+question no fact covers gets the interviewer's stock reply: state an assumption. Nothing is
+invented.
 """
 
 from __future__ import annotations
@@ -43,18 +50,52 @@ _FOLDS = {
     "slow": "latenc",
     "respons": "latenc",
     "ground": "label",
-    "target": "label",
     "goal": "object",
     "kpi": "object",
     "metric": "object",
     "success": "object",
+    "grade": "label",
+    "grader": "label",
+    "gore": "graphic",
+    "desktop": "web",
+    "revers": "overturn",
+    "cap": "limit",
+    "deploy": "current",
+    "downrank": "demot",
+    "teen": "minor",
+    "teenag": "minor",
 }
+# Everyday ways of saying what a fact calls otherwise, folded in the text before it is
+# stemmed: phrases, and words whose stem is shared with a word of another sense ("targets"
+# is a goal, "targeting" is not).
+_TEXT_FOLDS = [
+    (re.compile(pattern, re.IGNORECASE), replacement)
+    for pattern, replacement in [
+        (r"\bthumbs?[- ]?down\b", "dislike"),
+        (r"\b(?:take|taking|taken|took)[- ]?downs?\b", "removal"),
+        (r"\bnorth[- ]stars?\b", "objective"),
+        (r"\btargets?\b", "goal"),
+    ]
+]
 # Words that say nothing about what is asked: stop words and a few question fillers, as
 # words and as stems ("does" stems to "doe"), and what a contraction leaves ("didn't").
 _FILLER = STOPWORDS | {"many", "much", "big", "large", "number", "ask", "know", "tell"}
-_CONTRACTED = {"didn", "don", "doesn", "isn", "aren", "wasn", "weren", "won", "haven", "hasn"}
+# How people talk while they ask: hedges, asides and vague nouns ("I'd guess", "is that
+# right?", "actually", "stuff"). No fact is about them, and as words no fact uses they
+# would weigh as much as the rarest word and drown what the question is about.
+_CONVERSATIONAL = set(
+    """actually really right just something anything everything stuff thing things guess
+    guessing imagine assume assuming think thinking try trying figure wonder wondering curious
+    usually basically probably maybe perhaps say want okay ok sure mean even still kind sort
+    get got way ways whether roughly ballpark approximately""".split()
+)
+_CONTRACTED = set("didn don doesn isn aren wasn weren won haven hasn re ll ve".split())
 _IGNORED = frozenset(
-    {stem(word) for word in _FILLER} | _FILLER | _CONTRACTED | set("abcdefghijklmnopqrstuvwxyz")
+    {stem(word) for word in _FILLER | _CONVERSATIONAL}
+    | _FILLER
+    | _CONVERSATIONAL
+    | _CONTRACTED
+    | set("abcdefghijklmnopqrstuvwxyz")
 )
 # Ignored words a pattern keeps, since they make it mean what it does: the kind of question
 # ("how many", "how long", "which") and negations and particles ("no history", "logged out");
@@ -100,16 +141,20 @@ PHRASE_COMMON = 0.2  # a pattern of one common word ("logs", "traffic"): it hint
 PHRASE_MORE = 0.5  # each further content word of a pattern
 PHRASE_CUE = 0.3  # a pattern that also holds the kind of question ("how many ads")
 WORDS_ALONE = 0.45  # with no pattern in the question, the share of it a fact must cover
-WORDS_ALONE_MATCHED = 2  # ... in at least this many of its words
+WORDS_ALONE_MATCHED = 2  # ... in at least this many of its words (so too with WORDS_CLEAR)
 WORDS_WITH_PHRASE = 0.2  # with a pattern in the question, the share a fact must still cover
+WORDS_CLEAR = 0.33  # with neither, the share a fact must cover when it clearly leads ...
+CLEAR_LEAD = 0.5  # ... that is, when the runner-up scores at most this share of its score
 SECOND_OWN_SHARE = 0.25  # of the question, what a second fact and the best must each answer alone
 
 
 def rank_facts(case: CaseStudy, question: str, glossary: Glossary | None = None) -> list[tuple[Fact, float]]:
     """The facts that answer `question`, best first, at most MAX_FACTS. The best when its
-    words cover enough of the question: most of it, or, when a pattern of it stands in the
+    words cover enough of the question: most of it; or, when a pattern of it stands in the
     question, a fair part of it (a pattern alone in a question about something else, "PCI"
-    in "which cloud provider hosts the PCI zone", is not enough). A second only when a
+    in "which cloud provider hosts the PCI zone", is not enough); or a third of it when it
+    scores at least twice what the runner-up does (a question in words of its own that only
+    one fact speaks to, rather than one that touches several). A second only when a
     pattern of its own stands in the question and the question asks two things: the words
     the second alone accounts for, and those the best alone accounts for, each carry a fair
     share of what the question says."""
@@ -117,8 +162,11 @@ def rank_facts(case: CaseStudy, question: str, glossary: Glossary | None = None)
     if not matches:
         return []
     best_fact, best = matches[0]
-    alone = best.words >= WORDS_ALONE and len(best.matched) >= WORDS_ALONE_MATCHED
-    if not (alone or (best.phrase > 0 and best.words >= WORDS_WITH_PHRASE)):
+    several = len(best.matched) >= WORDS_ALONE_MATCHED
+    runner_up = matches[1][1].total if len(matches) > 1 else 0.0
+    alone = several and best.words >= WORDS_ALONE
+    clear = several and best.words >= WORDS_CLEAR and runner_up <= CLEAR_LEAD * best.total
+    if not (alone or clear or (best.phrase > 0 and best.words >= WORDS_WITH_PHRASE)):
         return []
 
     def share(words: frozenset[str]) -> float:
@@ -141,7 +189,7 @@ def _matches(
     """Every fact of `case` with how it matches `question`, best first, and how much each
     word of the question says (its idf among the case's facts)."""
     index = _index(case, glossary)
-    asked = _folded(clause_stems(question))  # clause ends kept: a pattern never spans two
+    asked = _folded(clause_stems(_text_folded(question)))  # clause ends kept: a pattern never spans two
     words = {word for word in asked if word != CLAUSE and word not in _IGNORED}
     if not words:
         return [], {}
@@ -192,7 +240,7 @@ def _fact_patterns(compiler: ConceptCompiler, fact: Fact) -> tuple[tuple[str, ..
     term without its filler words but with the cue and negation words that give it its sense."""
     found: dict[tuple[str, ...], None] = {}
     for phrase in (fact.topic, *fact.patterns):
-        concept = Concept(name=_CLAUSE_MARK.sub(" ", phrase))  # a topic may hold a list
+        concept = Concept(name=_CLAUSE_MARK.sub(" ", _text_folded(phrase)))  # a topic may hold a list
         for term in compiler.compile(concept).terms:
             pattern = _folded(tuple(word for word in term.stems if word not in _IGNORED or word in _KEPT))
             if any(word not in _KEPT for word in pattern):
@@ -226,7 +274,13 @@ def _match(index: _Index, position: int, asked: tuple[str, ...], information: di
 
 def _content(text: str) -> tuple[str, ...]:
     """The folded stems of `text` that say something (not stop words or question filler)."""
-    return tuple(word for word in _folded(stems(text)) if word not in _IGNORED)
+    return tuple(word for word in _folded(stems(_text_folded(text))) if word not in _IGNORED)
+
+
+def _text_folded(text: str) -> str:
+    for pattern, replacement in _TEXT_FOLDS:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def _folded(words: tuple[str, ...]) -> tuple[str, ...]:
