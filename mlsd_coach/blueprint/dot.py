@@ -28,14 +28,17 @@ INSTALL_GRAPHVIZ = (
 )
 
 
+# Sizes that stay legible (>= 11 px) in a page that shrinks a wide diagram to 70 % (see
+# render.blueprint_doc.READABLE_SCALE): every diagram drawn with Graphviz starts with these.
+HEADER = (
+    '  graph [fontname="Helvetica", fontsize=13, nodesep=0.35, ranksep=0.5, newrank=true];',
+    '  node [fontname="Helvetica", fontsize=12, style="rounded,filled", penwidth=1.2];',
+    '  edge [fontname="Helvetica", fontsize=12, color="#555555"];',
+)
+
+
 def to_dot(blueprint: Blueprint) -> str:
-    lines = [
-        "digraph blueprint {",
-        "  rankdir=TB;",
-        '  graph [fontname="Helvetica", fontsize=13, nodesep=0.35, ranksep=0.5, newrank=true];',
-        '  node [fontname="Helvetica", fontsize=12, style="rounded,filled", penwidth=1.2];',
-        '  edge [fontname="Helvetica", fontsize=12, color="#555555"];',
-    ]
+    lines = ["digraph blueprint {", "  rankdir=TB;", *HEADER]
     for track in TRACKS:
         members = blueprint.components_on(track)
         if not members:
@@ -45,14 +48,12 @@ def to_dot(blueprint: Blueprint) -> str:
             f" ({blueprint.latency_budget_ms:g} ms budget)" if track == "online" else ""
         )
         lines.append(f"  subgraph cluster_{track} {{")
-        lines.append(
-            f'    label={_quote(title)}; color="{line}"; style="rounded,dashed"; fontcolor="{line}";'
-        )
+        lines.append(f'    label={quote(title)}; color="{line}"; style="rounded,dashed"; fontcolor="{line}";')
         lines.extend(f"    {_node(component, fill, line)}" for component in members)
         lines.append("  }")
     position = {component.id: index for index, component in enumerate(blueprint.flow_order())}
     for flow in blueprint.flows:
-        attributes = [f"label={_quote(flow.label)}"] if flow.label else []
+        attributes = [f"label={quote(flow.label)}"] if flow.label else []
         if position[flow.target] < position[flow.source]:
             attributes += ["constraint=false", "style=dashed"]  # a feedback loop: do not stretch the layout
         suffix = f" [{', '.join(attributes)}]" if attributes else ""
@@ -76,16 +77,21 @@ def render_svg(dot_source: str) -> str:
 
 
 def _node(component: Component, fill: str, line: str) -> str:
-    label = "\\n".join(_escape(text) for text in node_lines(component))
     weight = ", penwidth=2" if component.kind == "stage" else ""
     return (
-        f'{node_id(component.id)} [label="{label}", shape={_SHAPES[component.kind]}, '
+        f"{node_id(component.id)} [label={quote_lines(node_lines(component))}, shape={_SHAPES[component.kind]}, "
         f'fillcolor="{fill}", color="{line}"{weight}];'
     )
 
 
-def _quote(text: str) -> str:
+def quote(text: str) -> str:
+    """`text` as a DOT string."""
     return f'"{_escape(text)}"'
+
+
+def quote_lines(lines: list[str]) -> str:
+    """Lines as one DOT string, a line break between them."""
+    return '"' + "\\n".join(_escape(line) for line in lines) + '"'
 
 
 def _escape(text: str) -> str:

@@ -27,7 +27,7 @@ def render_blueprint(out: Console, case: CaseStudy, framework: Framework) -> Non
     stages = blueprint.online_stages()
     out.print(_funnel(stages))
     out.print(_budget(blueprint.critical_path(), blueprint.latency_budget_ms, case.latency_budget_ms, stages))
-    out.print(_tracks(case))
+    out.print(tracks_table(case))
     out.print(_components(case, framework))
 
 
@@ -79,7 +79,8 @@ def _clip_words(text: str, limit: int) -> str:
     return words[:limit].rsplit(" ", 1)[0] + "…"
 
 
-def _tracks(case: CaseStudy) -> Table:
+def tracks_table(case: CaseStudy) -> Table:
+    """The components of each track side by side, and the flows that loop between them."""
     table = Table(title="Online and offline", title_justify="left", expand=True)
     table.add_column("online: serves every request", ratio=1)
     table.add_column("offline: learns from what was served", ratio=1)

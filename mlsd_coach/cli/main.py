@@ -13,7 +13,19 @@ from mlsd_coach import __version__
 # pydantic looks for plugins by reading every installed package's metadata the first time a
 # model is built (~40 ms of each command that loads content); mlsd uses none.
 os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
-from mlsd_coach.cli import blueprint, cases, config, drill, history, mock, pipeline, practice, report, score
+from mlsd_coach.cli import (
+    blueprint,
+    cases,
+    config,
+    diagram,
+    drill,
+    history,
+    mock,
+    pipeline,
+    practice,
+    report,
+    score,
+)
 from mlsd_coach.cli.state import state
 from mlsd_coach.errors import ExitCode, MlsdError
 from mlsd_coach.prose import fold
@@ -35,6 +47,7 @@ app.command("drill")(drill.drill)
 app.command("history")(history.history)
 app.command("report")(report.report)
 app.add_typer(blueprint.app, name="blueprint")
+app.add_typer(diagram.app, name="diagram")
 app.add_typer(config.app, name="config")
 app.add_typer(pipeline.app, name="pipeline")
 
