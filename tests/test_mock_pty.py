@@ -41,7 +41,16 @@ def reply_to_probes_until(child, marker: str) -> int:
 def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
     monkeypatch.setitem(os.environ, "MLSD_CLOCK_RATE", "6")
     child = spawn(
-        private_home, "mock", "--timed", "--minutes", "10", "--case", "feed-ranking", "--seed", "1", timeout=40
+        private_home,
+        "mock",
+        "--timed",
+        "--minutes",
+        "10",
+        "--case",
+        "feed-ranking",
+        "--seed",
+        "1",
+        timeout=40,
     )
     child.expect("I'll keep time")
     child.expect("Clarifying question")
