@@ -44,6 +44,7 @@ def test_json_has_the_check_keys(mlsd, answer):
     data = json.loads(result.stdout)
     assert set(data) == {
         "schema_version",
+        "step",
         "case",
         "diagram_line",
         "nodes",

@@ -23,6 +23,7 @@ from mlsd_coach.coach.twists import judge_twist
 from mlsd_coach.content.models import CaseStudy, Framework, FrameworkStep, Probe, Twist
 from mlsd_coach.scoring.aggregate import DEFAULT_TARGET, OFFLINE, build_scorecard
 from mlsd_coach.scoring.copies import copy_note
+from mlsd_coach.scoring.diagrams import answer_diagrams, with_diagrams
 from mlsd_coach.scoring.interviewer import Reply, answer_question
 from mlsd_coach.scoring.judge import Interviewer, Judge, JudgeContext, NoticeBuffer
 from mlsd_coach.scoring.scorecard import Rating, Scorecard, StepResult, TwistResult
@@ -262,6 +263,7 @@ class InterviewSession:
             copied=copied,
             target=self.target,
             short_steps=self.short_steps(),
+            diagrams=answer_diagrams(self.case, self.framework, self.said()),
         )
         if self.only_step is not None:
             card = _one_step_verdict(card)
@@ -295,8 +297,12 @@ class InterviewSession:
 
     def _judge(self, step_id: str, text: str) -> StepResult:
         asked = tuple(with_topics(self.case, question) for question in self.questions)
-        context = JudgeContext(questions=asked, answer=self.said())
-        return self.judge.score_step(self.case, self.framework, step_id, text, context)
+        said = self.said()
+        context = JudgeContext(questions=asked, answer=said)
+        verdict = self.judge.score_step(self.case, self.framework, step_id, text, context)
+        return with_diagrams(
+            self.case, self.framework, verdict, answer_diagrams(self.case, self.framework, said)
+        )
 
 
 def steps_from_events(events: Sequence[Event]) -> dict[str, StepState]:

@@ -150,6 +150,9 @@ class RubricItem(Strict):
     needs_depth: bool = False
     why: Text
     feedback: Text
+    # a drawn architecture shows it: a Mermaid diagram in the answer earns it the diagram
+    # check's credit (components drawn, in order, the loop closed), whatever the words say
+    diagram: bool = False
 
     @model_validator(mode="after")
     def _min_concepts_reachable(self) -> RubricItem:

@@ -26,6 +26,12 @@ def find_diagrams(text: str, whole_file: bool = False) -> list[MermaidBlock]:
     return _fenced_blocks(text)
 
 
+def fenced_diagrams(text: str) -> list[MermaidBlock]:
+    """The ```mermaid blocks of an answer's text (a step of it): an answer's prose may start
+    with the word "graph"."""
+    return _fenced_blocks(text)
+
+
 def _starts_a_flowchart(text: str) -> bool:
     for line in text.splitlines():
         stripped = line.strip()

@@ -93,6 +93,7 @@ class DiagramCheck(_Frozen):
     schema_version: int = SCHEMA_VERSION
     case: str
     diagram_line: int  # the line of the answer the diagram starts on
+    step: str = ""  # the step of the answer it was drawn in, when it was read from an answer
     nodes: tuple[NodeMatch, ...]
     edges: tuple[DrawnEdge, ...]
     present: tuple[PresentComponent, ...]  # in the blueprint's order

@@ -68,7 +68,7 @@ class NodeReading:
 def read_nodes(blueprint: Blueprint, diagram: Diagram, compiler: ConceptCompiler) -> list[NodeReading]:
     roles = Roles(compiler)
     texts = [node_text(node) for node in diagram.nodes]
-    components = match_components(blueprint.components, texts, compiler)
+    components = _name_components(blueprint.components, diagram.nodes, texts, roles, compiler)
     training = roles.training(texts)
     trainers = [c for c in blueprint.components if any(roles.training(c.concept().phrases()))]
     events = roles.events(texts)
@@ -95,12 +95,38 @@ def node_text(node: Node) -> str:
     return " ".join(node.lines)
 
 
+def _name_components(
+    components: Sequence[Component],
+    nodes: Sequence[Node],
+    texts: Sequence[str],
+    roles: Roles,
+    compiler: ConceptCompiler,
+) -> list[Component | None]:
+    """For each node, the component its label names: the one its first line (a title, when
+    lines below it give details) names, else the one its whole label names, else the part a
+    terse label names (`Roles.parts`) when one component plays it."""
+    titles = [node.lines[0] if len(node.lines) > 1 else text for node, text in zip(nodes, texts, strict=True)]
+    players = roles.part_players(components)
+
+    def parts(labels: Sequence[str]) -> list[Component | None]:
+        return [None if part is None else players[part] for part in roles.parts(labels)]
+
+    readings = zip(
+        match_components(components, titles, compiler),
+        match_components(components, texts, compiler),
+        parts(titles),
+        parts(texts),
+        strict=True,
+    )
+    return [next((c for c in reading if c is not None), None) for reading in readings]
+
+
 def match_components(
     components: Sequence[Component], texts: Sequence[str], compiler: ConceptCompiler
 ) -> list[Component | None]:
     """For each text, the component it names best, or None."""
     index = SentenceIndex([label_sentence(at, text) for at, text in enumerate(texts)])
-    best: dict[int, tuple[tuple[int, bool, int], Component]] = {}
+    best: dict[int, tuple[tuple[int, bool, bool, int], Component]] = {}
     for order, component in enumerate(components):
         compiled = compiler.compile(component.concept())
         for hit in index.hits(compiled):

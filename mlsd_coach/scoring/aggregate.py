@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from mlsd_coach.content.models import CaseRubricItem, CaseStudy, Framework, FrameworkStep, RubricItem
+from mlsd_coach.diagram.findings import DiagramCheck
 from mlsd_coach.scoring.scorecard import (
     ASKED,
     MET,
@@ -197,6 +198,7 @@ def build_scorecard(
     copied: str = "",
     target: str = DEFAULT_TARGET,
     short_steps: Sequence[str] = (),
+    diagrams: Sequence[DiagramCheck] = (),
 ) -> Scorecard:
     """The whole verdict (the rule is in `recommendation`): each step weighed again as part of
     the whole answer, the five signals rated from their items, the recommendation derived from
@@ -252,6 +254,7 @@ def build_scorecard(
         copied=copied,
         target=target,
         red_flags=red_flags,
+        diagrams=tuple(diagrams),
     )
 
 

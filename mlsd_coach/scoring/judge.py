@@ -17,6 +17,7 @@ from mlsd_coach.answers import ParsedAnswer
 from mlsd_coach.content.models import CaseStudy, Framework, Probe
 from mlsd_coach.scoring.aggregate import DEFAULT_TARGET, build_scorecard
 from mlsd_coach.scoring.copies import copy_note
+from mlsd_coach.scoring.diagrams import answer_diagrams, with_diagrams
 from mlsd_coach.scoring.interviewer import Reply
 from mlsd_coach.scoring.scorecard import Scorecard, StepResult
 
@@ -88,10 +89,25 @@ def score(
     """Score a whole answer: every step by `judge` (each seeing the whole answer), then one
     aggregate, expecting the depth of a `target` candidate."""
     context = JudgeContext(questions=context.questions if context else (), answer=dict(answer.steps))
+    diagrams = answer_diagrams(case, framework, answer.steps)
     steps = [
-        judge.score_step(case, framework, step.id, answer.text(step.id), context) for step in framework.steps
+        with_diagrams(
+            case,
+            framework,
+            judge.score_step(case, framework, step.id, answer.text(step.id), context),
+            diagrams,
+        )
+        for step in framework.steps
     ]
     copied = copy_note(case, answer.steps)
     return build_scorecard(
-        case, framework, judge.name, steps, answer.warnings, answer.routing, copied, target=target
+        case,
+        framework,
+        judge.name,
+        steps,
+        answer.warnings,
+        answer.routing,
+        copied,
+        target=target,
+        diagrams=diagrams,
     )

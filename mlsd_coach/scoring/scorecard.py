@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, computed_field, field_validator
 
+from mlsd_coach.diagram.findings import DiagramCheck
+
 # 2: `routing`, `copied`, and `evidence_from` on items
 # 3: `tier` and `level` on items, `red_flag` on mistakes, `target` and `red_flags` on the
 #    card, `rating` (1-4) on signals, whose `level` is now the four-point rating's name
-# 4: `twists` on the card (a mock's changed constraints and how the reply adapted)
+# 4: `twists` on the card (a mock's changed constraints and how the reply adapted), and
+#    `diagrams` (each Mermaid flowchart of the answer checked against the blueprint)
 SCHEMA_VERSION = 4
 MET = 0.6  # an item scoring at least this is "met"
 ASKED = "asked"  # in `evidence_from`: the point was made in a clarifying question
@@ -140,6 +143,7 @@ class Scorecard(_Frozen):
     target: str = "senior"  # the level whose depth items were expected
     red_flags: tuple[str, ...] = ()  # titles of the red flags that capped the recommendation
     twists: tuple[TwistResult, ...] = ()  # a mock's changed constraints, in the order said
+    diagrams: tuple[DiagramCheck, ...] = ()  # the answer's flowcharts, checked, in step order
 
     @field_validator("signals", mode="before")
     @classmethod
