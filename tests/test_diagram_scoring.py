@@ -149,3 +149,27 @@ def test_score_json_carries_the_diagram_check(mlsd, tmp_path):
     [check] = card["diagrams"]
     assert check["step"] == "framing" and check["order"] and check["feedback_loop"]["status"] == "present"
     assert {"present", "missing", "confusion", "latency", "nodes", "edges"} <= set(check)
+
+
+def test_a_report_shows_the_diagram_beside_the_reference(tmp_path):
+    import shutil
+
+    from mlsd_coach.coach.session import InterviewSession
+    from mlsd_coach.render.report import render_report
+    from mlsd_coach.render.session import build_report
+    from mlsd_coach.scoring.judge import NoticeBuffer
+    from mlsd_coach.store.history import HistoryStore
+
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = InterviewSession.start(store, FEED, SEVEN, JUDGE, NoticeBuffer())
+        session.submit(SEVEN.step("framing"), f"{FRAMING}\n\n{BACKWARDS}", seconds=100)
+        session.finish()
+        data = build_report(store, store.session(session.session_id), FEED, SEVEN)
+    md = render_report(data, "md")
+    assert "## Your diagram, in Frame as an ML task, against the blueprint" in md
+    assert "- ⚠ Multi-task heavy ranker is drawn before Candidate generation" in md
+    assert "**Missing:** Light pre-ranker;" in md and "```mermaid\nflowchart TB" in md
+    html = render_report(data, "html")
+    assert "<h2>Your diagram, in Frame as an ML task</h2>" in html
+    if shutil.which("dot"):
+        assert html.count("<svg") == 2 and '<div class="side-by-side">' in html

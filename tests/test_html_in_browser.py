@@ -51,7 +51,19 @@ def _check(html: str, name: str, tmp_path: Path, sizes=(DESKTOP, PHONE), diagram
 @pytest.fixture(scope="module")
 def mock_report_html(tmp_path_factory: pytest.TempPathFactory) -> str:
     sys.path.insert(0, str(Path(__file__).parent))
+    from test_diagram_scoring import GOOD
     from test_mock import ADAPTING, CASE, GPU_CAP, SCORER, SEVEN, ScriptedMockUI
+
+    class Drawing(ScriptedMockUI):
+        """Draws the architecture in the serving step, as candidates do on the whiteboard."""
+
+        def get_answer(self, step, status, expired):
+            text, timed_out = super().get_answer(step, status, expired)
+            return (
+                f"{text}\n\n{GOOD.replace('Heavy ranker', 'Heavy ranker 40 ms')}"
+                if step.id == "serving"
+                else text
+            ), timed_out
 
     clock = ManualClock()
     with HistoryStore(tmp_path_factory.mktemp("browser") / "h.sqlite3") as store:
@@ -59,7 +71,7 @@ def mock_report_html(tmp_path_factory: pytest.TempPathFactory) -> str:
         session = InterviewSession.start(store, CASE, SEVEN, SCORER, NoticeBuffer(), Mode.MOCK, settings)
         run_mock(
             session,
-            ScriptedMockUI(clock, twist_reply=ADAPTING),
+            Drawing(clock, twist_reply=ADAPTING),
             clock,
             step_budgets(SEVEN, 10),
             10,
@@ -71,9 +83,13 @@ def mock_report_html(tmp_path_factory: pytest.TempPathFactory) -> str:
         return render_report(build_report(store, row, CASE, SEVEN), "html")
 
 
-def test_the_mock_report_reads_at_desktop_and_phone_widths(mock_report_html, tmp_path):
+def test_the_mock_report_reads_at_desktop_and_phone_widths_with_its_diagrams_legible(
+    mock_report_html, tmp_path
+):
     assert "Hiring committee" in mock_report_html and "When the constraints changed" in mock_report_html
-    _check(mock_report_html, "mock-report", tmp_path, diagrams=False)
+    assert "<h2>Your diagram, in Deployment and serving</h2>" in mock_report_html
+    assert mock_report_html.count("<svg") == 2  # the candidate's diagram beside the reference
+    _check(mock_report_html, "mock-report", tmp_path)
 
 
 @pytest.mark.parametrize("case_id", sorted(LIBRARY.cases))

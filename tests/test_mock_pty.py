@@ -16,6 +16,14 @@ CASE = load_library().case("feed-ranking")
 SHORT_ANSWER = "We log impressions with their position and build features point-in-time so nothing leaks."
 
 
+# Enter is a new line in the multi-line prompt; the step is submitted with Esc then Enter.
+DIAGRAM = "\r\r```mermaid\rflowchart LR\r" + "\r".join(
+    [
+        "app([App]) --> rank[Heavy ranker] --> cg[Candidate generation] --> app",
+        "app --> logs[(Impression logs)] --> train[[Model training]] --> rank",
+        "```",
+    ]
+)
 TWIST_REPLY = (
     "With 50 GPUs I would rank 200 instead of 500 behind a stronger pre-ranker, run the ranker in FP16 "
     "and compute the user side once per request; off-peak at 35k QPS we can still score 500."
@@ -65,13 +73,18 @@ def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
     child.expect("Time's up for frame as an ml task; I've noted what you had")
     for title in ("Model development", "Evaluation", "Deployment and serving", "Monitoring and iteration"):
         expect_prompt(child)
-        child.send(SHORT_ANSWER + SUBMIT)
+        # each answer is the step before `title`: the serving answer carries a diagram, typed
+        # line by line as a candidate would
+        child.send(SHORT_ANSWER + (DIAGRAM if title == "Monitoring and iteration" else "") + SUBMIT)
         probes += reply_to_probes_until(child, title)
     expect_prompt(child)
     child.send(SHORT_ANSWER + SUBMIT)
     probes += reply_to_probes_until(child, "Hiring committee scorecard")
     expect_in_order(
         child,
+        "Your diagram in Deployment and serving, against the blueprint",
+        "heavy ranker is drawn before Candidate generation",
+        "feedback loop: Impression logs",
         "Recommendation:",
         "adapted to “Finance has capped",
         "timed out",
@@ -107,6 +120,8 @@ def test_a_timed_mock_in_a_terminal(private_home, mlsd, monkeypatch):
     assert history["sessions"][0]["mode"] == "mock" and history["sessions"][0]["finished"]
     report = mlsd("report", str(row.id))
     assert report.exit_code == 0 and "I would frame it as multi-task ranking" in report.stdout
+    assert "## Your diagram, in Deployment and serving, against the blueprint" in report.stdout
+    assert "## Hiring committee" in report.stdout and "**When the constraints changed**" in report.stdout
 
 
 def test_minutes_out_of_range_is_bad_input(mlsd):

@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from mlsd_coach.cli.output import as_text, reflow, safe
-from mlsd_coach.cli.score_view import verdict_panel
+from mlsd_coach.cli.score_view import diagram_lines, verdict_panel
 from mlsd_coach.cli.text_input import read_text
 from mlsd_coach.coach.mock import Expired, Status
 from mlsd_coach.coach.timing import clock_text
@@ -87,6 +87,8 @@ class MockTerminalUI:
     def show_verdict(self, verdict: MockVerdict) -> None:
         self.out.rule("[bold]Hiring committee scorecard[/bold]")
         self.out.print(verdict_panel(verdict.card))
+        for diagram in diagram_lines(verdict.card):
+            self.out.print(diagram)
         self.out.print(f"[bold]Recommendation: {safe(verdict.recommendation)}[/bold]")
         for reason in verdict.reasons:
             self.out.print(f"  {safe(reason)}")

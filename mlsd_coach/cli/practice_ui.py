@@ -12,7 +12,7 @@ from rich.markdown import Markdown
 from rich.panel import Panel
 
 from mlsd_coach.cli.output import as_text, plain, reflow, safe
-from mlsd_coach.cli.score_view import step_panel, verdict_panel
+from mlsd_coach.cli.score_view import diagram_lines, step_panel, verdict_panel
 from mlsd_coach.cli.text_input import read_text
 from mlsd_coach.coach.drafts import Drafts, strip_comments
 from mlsd_coach.coach.ui import InputInterrupted
@@ -108,6 +108,8 @@ class TerminalUI:
         self.out.rule("[bold]Scorecard[/bold]")
         for step in card.steps:
             self.out.print(f"  {safe(step.title):<34} {step.score:5.1f}  {safe(step.level)}")
+        for diagram in diagram_lines(card):
+            self.out.print(diagram)
         self.out.print(verdict_panel(card))
         if study:
             self.out.print("[bold]Study next:[/bold]")

@@ -35,7 +35,25 @@ def render_scorecard(out: Console, card: Scorecard, case_title: str) -> None:
     titles = {step.id: step.title for step in card.steps}
     for step in card.steps:
         out.print(step_panel(step, titles))
+    for diagram in diagram_lines(card):
+        out.print(diagram)
     out.print(verdict_panel(card))
+
+
+def diagram_lines(card: Scorecard) -> list[Text]:
+    """What the check found in each diagram of the answer, under the step it was drawn in."""
+    from mlsd_coach.cli.diagram_view import finding_lines
+
+    titles = {step.id: step.title for step in card.steps}
+    shown = []
+    for check in card.diagrams:
+        head = as_text(
+            f"Your diagram in {titles.get(check.step, check.step)}, against the blueprint:\n", "bold"
+        )
+        head.append_text(finding_lines(check))
+        head.append(f"`mlsd diagram check {card.case} FILE` draws it beside the reference.\n", style="dim")
+        shown.append(head)
+    return shown
 
 
 def routing_lines(card: Scorecard) -> Text:

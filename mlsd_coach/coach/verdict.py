@@ -63,6 +63,18 @@ def build_verdict(card: Scorecard, times: list[StepTime], answers: dict[str, str
         reasons.append(f"- went well over the time budget in: {', '.join(overran)}")
     if not timed_out and not overran and times:
         reasons.append("+ kept to the time budget")
+    for check in card.diagrams:
+        problems = [problem.message for problem in check.order]
+        problems += [problem.message for problem in check.confusion]
+        if check.feedback_loop.status != "present":
+            problems.append(check.feedback_loop.message)
+        if problems:
+            reasons.append(f"- the diagram: {'; '.join(problems)}")
+        else:
+            reasons.append(
+                f"+ the diagram draws {len(check.present)} of the blueprint's components in order, "
+                "with the loop from logging to training closed"
+            )
     titles = {step.id: step.title for step in card.steps}
     moments = [twist_moment(twist, titles.get(twist.after, "")) for twist in card.twists]
     for twist in card.twists:

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from mlsd_coach.blueprint.dot import to_dot
+from mlsd_coach.blueprint.mermaid import to_mermaid
 from mlsd_coach.coach.session import steps_from_events
 from mlsd_coach.coach.study import study_next
 from mlsd_coach.coach.timing import step_budgets
@@ -76,6 +78,9 @@ def build_report(
         if scorecard
         else [],
         "verdict": mock_verdict(row, scorecard, events, times) if scorecard else None,
+        # the blueprint the answer's diagrams were checked against, drawn beside them
+        "reference_mermaid": to_mermaid(case.blueprint) if scorecard and scorecard.diagrams else "",
+        "reference_dot": to_dot(case.blueprint) if scorecard and scorecard.diagrams else "",
     }
 
 

@@ -12,18 +12,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import cache
+from typing import TYPE_CHECKING
 
 from mlsd_coach.content.models import CaseStudy, Framework
 from mlsd_coach.content.registry import load_glossary
 from mlsd_coach.content.rubric import step_items
-from mlsd_coach.diagram.check import check_diagram
-from mlsd_coach.diagram.credit import diagram_mistakes, sketch_credit, summary
 from mlsd_coach.diagram.extract import fenced_diagrams
 from mlsd_coach.diagram.findings import DiagramCheck
-from mlsd_coach.diagram.parse import NotAFlowchart, parse_mermaid
 from mlsd_coach.scoring.aggregate import step_result
-from mlsd_coach.scoring.matcher import ConceptCompiler
 from mlsd_coach.scoring.scorecard import StepResult
+
+if TYPE_CHECKING:
+    from mlsd_coach.scoring.matcher import ConceptCompiler
 
 # the last answer read: a session or `mlsd score` asks once per step for the same texts
 _last: tuple[tuple[object, ...], CaseStudy, tuple[DiagramCheck, ...]] | None = None
@@ -31,6 +31,8 @@ _last: tuple[tuple[object, ...], CaseStudy, tuple[DiagramCheck, ...]] | None = N
 
 @cache
 def _compiler() -> ConceptCompiler:
+    from mlsd_coach.scoring.matcher import ConceptCompiler
+
     return ConceptCompiler(load_glossary())
 
 
@@ -42,15 +44,23 @@ def answer_diagrams(
     key = (id(case), case.id, framework.id, tuple(sorted(texts.items())))
     if _last is not None and _last[0] == key and _last[1] is case:
         return _last[2]
+    blocks = [
+        (step.id, block) for step in framework.steps for block in fenced_diagrams(texts.get(step.id, ""))
+    ]
+    if not blocks:
+        return ()
+    # the parser and the checker are imported only for an answer that draws
+    from mlsd_coach.diagram.check import check_diagram
+    from mlsd_coach.diagram.parse import NotAFlowchart, parse_mermaid
+
     checks = []
-    for step in framework.steps:
-        for block in fenced_diagrams(texts.get(step.id, "")):
-            try:
-                diagram = parse_mermaid(block.text, block.line)
-            except NotAFlowchart:
-                continue  # a sequence diagram, or no diagram at all: nothing to check
-            check = check_diagram(case, diagram, _compiler())
-            checks.append(check.model_copy(update={"step": step.id}))
+    for step_id, block in blocks:
+        try:
+            diagram = parse_mermaid(block.text, block.line)
+        except NotAFlowchart:
+            continue  # a sequence diagram, or no diagram at all: nothing to check
+        check = check_diagram(case, diagram, _compiler())
+        checks.append(check.model_copy(update={"step": step_id}))
     _last = (key, case, tuple(checks))
     return _last[2]
 
@@ -62,6 +72,8 @@ def with_diagrams(
     diagram shows, and the mistakes of the diagrams drawn in this step."""
     if not checks or not result.answered:
         return result
+    from mlsd_coach.diagram.credit import diagram_mistakes, sketch_credit, summary
+
     step = framework.step(result.id)
     shown_by_diagram = {item.id for item in step_items(framework, case, step) if item.diagram}
     best = max(checks, key=lambda check: sketch_credit(check, case.blueprint))
