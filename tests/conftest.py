@@ -15,6 +15,20 @@ from mlsd_coach.cli.main import main
 
 REPO = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
+# Tests repeated for every built-in case run on these three in the fast set (a recommender, a
+# classifier, a generator) and on all ten in the slow set, which CI runs too.
+FAST_CASES = ("feed-ranking", "fraud-detection", "rag-assistant")
+
+
+def each_case(case_ids, ids=None):
+    """Parameters for every case: those outside FAST_CASES marked slow."""
+    ids = ids or [str(case_id) for case_id in case_ids]
+    return [
+        pytest.param(case_id, id=name, marks=() if name in FAST_CASES else pytest.mark.slow)
+        for case_id, name in zip(case_ids, ids, strict=True)
+    ]
+
+
 _SESSION_HOME = Path(tempfile.mkdtemp(prefix="mlsd-session-home-"))
 
 

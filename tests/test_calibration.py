@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, each_case
 from mlsd_coach.answers import parse_answer
 from mlsd_coach.content.registry import load_glossary, load_library
 from mlsd_coach.scoring.judge import score
@@ -30,7 +30,7 @@ def test_at_least_two_cases_are_calibrated():
 
 
 @pytest.mark.parametrize("framework", ["seven-step", "four-step"])
-@pytest.mark.parametrize("case_dir", CASE_DIRS, ids=[p.name for p in CASE_DIRS])
+@pytest.mark.parametrize("case_dir", each_case(CASE_DIRS, [p.name for p in CASE_DIRS]))
 def test_better_answers_score_higher(case_dir, framework):
     scores = {
         level: overall(case_dir, level, framework)
@@ -41,14 +41,14 @@ def test_better_answers_score_higher(case_dir, framework):
     assert scores["injected"] <= scores["weak"] + 5, scores
 
 
-@pytest.mark.parametrize("case_dir", CASE_DIRS, ids=[p.name for p in CASE_DIRS])
+@pytest.mark.parametrize("case_dir", each_case(CASE_DIRS, [p.name for p in CASE_DIRS]))
 def test_a_strong_answer_reaches_a_hire_level_and_a_weak_one_does_not(case_dir):
     seven = LIBRARY.frameworks["seven-step"]
     assert seven.level_for(overall(case_dir, "strong", "seven-step")) in {"lean hire", "hire", "strong hire"}
     assert seven.level_for(overall(case_dir, "weak", "seven-step")) in {"strong no hire", "no hire"}
 
 
-@pytest.mark.parametrize("case_id", sorted(LIBRARY.cases))
+@pytest.mark.parametrize("case_id", each_case(sorted(LIBRARY.cases)))
 def test_every_model_answer_scores_as_a_hire(case_id):
     case = LIBRARY.case(case_id)
     seven = LIBRARY.frameworks["seven-step"]

@@ -13,7 +13,7 @@ import base64
 
 import pytest
 
-from conftest import DATA
+from conftest import DATA, each_case
 from mlsd_coach.answers import parse_answer
 from mlsd_coach.content.registry import load_glossary, load_library
 from mlsd_coach.scoring.guard import flag_sentences, grader_directed
@@ -110,7 +110,7 @@ TEMPLATES = {
 
 
 @pytest.mark.parametrize("form", sorted(TEMPLATES))
-@pytest.mark.parametrize("case_id", sorted(LIBRARY.cases))
+@pytest.mark.parametrize("case_id", each_case(sorted(LIBRARY.cases)))
 def test_templates_and_piles_of_concepts_score_below_a_genuine_mid_answer(case_id, form):
     from mlsd_coach.content.rubric import step_items
 
@@ -129,7 +129,7 @@ def _model_answer(case, edit=lambda text: text):
     return "\n\n".join(f"## {step.title}\n{edit(case.model_answer[step.id])}" for step in SEVEN.steps)
 
 
-@pytest.mark.parametrize("case_id", sorted(LIBRARY.cases))
+@pytest.mark.parametrize("case_id", each_case(sorted(LIBRARY.cases)))
 def test_a_pasted_or_lightly_edited_model_answer_is_marked_as_a_copy(case_id):
     import re
 
