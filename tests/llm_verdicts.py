@@ -15,6 +15,11 @@ _ITEMS = {
     for framework in _LIBRARY.frameworks.values()
     for step in framework.steps
     for item in step_items(framework, _LIBRARY.case(case_id), step)
+} | {
+    item.id: item
+    for case_id in _LIBRARY.cases
+    for twist in _LIBRARY.case(case_id).twists
+    for item in twist.items
 }
 
 

@@ -284,3 +284,25 @@ def test_a_step_the_judge_scores_far_above_offline_is_bounded_and_says_so(fake_o
         judged = judge.score_step(CASE, SEVEN, step.id, text, context)
         alone = OFFLINE.score_step(CASE, SEVEN, step.id, text, context)
         assert judged.score <= alone.score + 25
+
+
+def test_a_twist_reply_is_judged_by_the_llm_against_the_twists_items_only(fake_openai):
+    from mlsd_coach.coach.twists import judge_twist, twist_step
+
+    fake_openai.default = lambda request: judgement(request, met_where_said)
+    twist = next(t for t in CASE.twists if t.id == "ranker-fleet-capped-at-50-gpus")
+    reply = "We rank 200 instead of 500 and run the ranker in FP16; off-peak at 35k QPS we still score 500."
+    result = judge_twist(scorer(), CASE, SEVEN, twist, twist_step(twist, SEVEN), reply)
+    assert result.judge == "llm" and result.answered
+    assert {item.id for item in result.items} == {item.id for item in twist.items}
+    asked = answer_in(fake_openai.requests[-1])
+    assert asked.strip() == reply
+    listed = (
+        fake_openai.requests[-1]["messages"][1]["content"]
+        + fake_openai.requests[-1]["messages"][0]["content"]
+    )
+    assert all(item.id in listed for item in twist.items)
+    assert not any(
+        item.id in listed for item in CASE.rubric if item.step == "serving"
+    )  # the case's own items are not asked
+    assert result.score > 0
