@@ -24,7 +24,15 @@ def summary(report: BenchReport) -> str:
     ]
     missed = [name for name, ok in report.meets_targets.items() if not ok]
     verdict = "all targets met" if not missed else "MISSED: " + ", ".join(missed)
-    return f"{report.items:,} items, {report.queries:,} queries: " + " · ".join(parts) + f": {verdict}"
+    warning = (
+        f"\nwarning: contended run (serving CPU per wall second {report.serving_cpu_per_wall:.2f} < 0.95): "
+        "the latencies overstate the system's"
+        if report.contended
+        else ""
+    )
+    return (
+        f"{report.items:,} items, {report.queries:,} queries: " + " · ".join(parts) + f": {verdict}{warning}"
+    )
 
 
 def main() -> None:

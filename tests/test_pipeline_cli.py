@@ -48,6 +48,52 @@ def test_bench_json_has_the_keys_the_issue_lists(mlsd_pipeline):
     assert set(report["brute_force_ms"]) == {"p50"} and report["brute_force_ms"]["p50"] > 0
     assert 0.95 <= report["ann_recall_at_100"] <= 1.0
     assert report["peak_rss_mb"] > 0 and report["build_s"] > 0
+    assert (
+        report["machine"]["cores"] >= 1 and report["machine"]["machine_cores"] >= report["machine"]["cores"]
+    )
+    assert {"python", "numpy", "faiss-cpu", "lightgbm", "threadpoolctl"} <= set(
+        report["machine"]["libraries"]
+    )
+    assert report["contended"] == (report["serving_cpu_per_wall"] < 0.95)
+
+
+def bench_report(cpu_per_wall: float):
+    from mlsd_coach.pipeline.bench import AnnSummary, BenchReport, RankerSummary, machine
+
+    return BenchReport(
+        items=10_000,
+        queries=40,
+        build_s=1.0,
+        latency_ms={"p50": 1.0, "p95": 2.0, "p99": 3.0},
+        stages_ms={"features": {"p50": 0.1, "p99": 0.2}},
+        ann_recall_at_100=0.99,
+        brute_force_ms={"p50": 1.0},
+        peak_rss_mb=500.0,
+        bench_s=10.0,
+        users=2000,
+        seed=7,
+        impressions=1000,
+        ann=AnnSummary("faiss IVF-Flat", 64, 8, 40),
+        ranker=RankerSummary("LightGBM", 150, 1000),
+        candidates_per_request=500.0,
+        warm_share_of_queries=0.9,
+        serving_cpu_per_wall=cpu_per_wall,
+        phases_s={},
+        machine=machine(),
+    )
+
+
+@pytest.mark.parametrize(("cpu_per_wall", "warned"), [(0.82, True), (0.99, False)])
+def test_a_contended_bench_says_so(cpu_per_wall, warned):
+    from mlsd_coach.cli.pipeline_view import render_bench
+
+    console = Console(record=True, width=120)
+    render_bench(console, bench_report(cpu_per_wall))
+    text = console.export_text()
+    assert (
+        "warning: the serving thread got 0.82 CPU seconds per wall second" in " ".join(text.split())
+    ) == warned
+    assert "contended" in text if warned else "1.00 = one thread" in text
 
 
 @pytest.fixture(scope="module")

@@ -126,6 +126,8 @@ def render_run(out: Console, report: RunReport) -> None:
 
 
 def render_bench(out: Console, report: BenchReport) -> None:
+    from mlsd_coach.pipeline.bench import CONTENDED_BELOW
+
     latency, met, targets = report.latency_ms, report.meets_targets, report.targets
     rows = [
         ["items / queries", f"{report.items:,} / {report.queries:,}", ""],
@@ -145,7 +147,16 @@ def render_bench(out: Console, report: BenchReport) -> None:
             _ok(met["ann_recall_at_100"], f">= {targets['ann_recall_at_100']:g}"),
         ],
         ["exact search p50", f"{report.brute_force_ms['p50']:.2f} ms", ""],
-        ["serving CPU per wall second", f"{report.serving_cpu_per_wall:.2f}", "1.00 = one thread"],
+        [
+            "serving CPU per wall second",
+            f"{report.serving_cpu_per_wall:.2f}",
+            "[yellow]contended[/yellow]" if report.contended else "1.00 = one thread",
+        ],
+        [
+            "cores (this process / machine)",
+            f"{report.machine.get('cores')} / {report.machine.get('machine_cores')}",
+            "",
+        ],
         [
             "whole bench",
             f"{report.bench_s:.1f} s",
@@ -158,6 +169,12 @@ def render_bench(out: Console, report: BenchReport) -> None:
         ],
     ]
     out.print(_table("Pipeline benchmark (one thread per request)", ["measure", "value", "target"], rows))
+    if report.contended:
+        out.print(
+            f"[yellow]warning: the serving thread got {report.serving_cpu_per_wall:.2f} CPU seconds per "
+            f"wall second (below {CONTENDED_BELOW}): another process was using the cores, so these "
+            "latencies overstate the system's; run it again on a quiet machine.[/yellow]"
+        )
 
 
 def _fmt(value: object) -> str:

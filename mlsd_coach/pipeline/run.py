@@ -18,6 +18,7 @@ from mlsd_coach.pipeline.data import World
 from mlsd_coach.pipeline.phases import PhaseProgress, PhaseTimer
 from mlsd_coach.pipeline.ranking import GbdtConfig, GradientBoostedRanker
 from mlsd_coach.pipeline.run_report import RunReport, build_report
+from mlsd_coach.pipeline.threads import one_blas_thread
 from mlsd_coach.pipeline.train import build_system
 
 CHALLENGER = GbdtConfig(trees=50, leaves=15)  # the shadow candidate: a cheaper ranker
@@ -53,7 +54,7 @@ def run_pipeline(config: RunConfig, progress: PhaseProgress | None = None) -> Ru
     system = build_system(world, timer, seed=config.seed)
     eval_day = world.log.on_days(world.timeline.eval_day, world.timeline.eval_day)
     users = np.random.default_rng(config.seed).permutation(np.unique(eval_day.user))[: config.eval_users]
-    with timer.phase(phases.SERVING, total=len(users)):
+    with timer.phase(phases.SERVING, total=len(users)), one_blas_thread():
         traffic = evaluate.serve_traffic(system, users, on_request=timer.progress.advance)
     with timer.phase(phases.EVALUATION):
         metrics = {

@@ -26,6 +26,7 @@ from mlsd_coach.pipeline.ranking import (
 )
 from mlsd_coach.pipeline.retrieval import Retriever, popular_items
 from mlsd_coach.pipeline.serve import FeedService
+from mlsd_coach.pipeline.threads import one_blas_thread
 from mlsd_coach.pipeline.training_data import TrainingRows, training_rows
 from mlsd_coach.pipeline.two_tower import TwoTower, train_two_tower
 
@@ -74,7 +75,7 @@ def build_system(
             max_rows=max_training_rows,
             seed=seed,
         )
-    with timer.phase(phases.TWO_TOWER):
+    with timer.phase(phases.TWO_TOWER), one_blas_thread():
         positives = world.log.on_days(tl.first_train_day, tl.last_train_day)
         positives = positives.select(positives.engaged)
         history = user_tower_inputs(snap, positives.day, positives.user)
@@ -89,9 +90,11 @@ def build_system(
         tuned_recall = index.tune(two_tower.user_vectors(user_tower_inputs(snap, tl.eval_day, sample)))
         faiss.omp_set_num_threads(1)  # serving: one thread per request
     with timer.phase(phases.RANKERS):
+        with one_blas_thread():
+            logistic = LogisticRegression.fit(rows)
         rankers: dict[str, RankingModel] = {
             "popularity": PopularityRanker(),
-            "logistic": LogisticRegression.fit(rows),
+            "logistic": logistic,
             "gbdt": GradientBoostedRanker.fit(rows, gbdt or GbdtConfig(), seed=seed),
         }
     retriever = Retriever(
