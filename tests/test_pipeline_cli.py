@@ -43,8 +43,17 @@ def test_bench_json_has_the_keys_the_issue_lists(mlsd_pipeline):
     assert report["items"] == 10_000 and report["queries"] == 40
     assert set(report["latency_ms"]) == {"p50", "p95", "p99"}
     assert report["latency_ms"]["p50"] <= report["latency_ms"]["p95"] <= report["latency_ms"]["p99"]
-    for stage in ("retrieval", "ranking", "rerank"):
+    assert set(report["stages_ms"]) == {"features", "retrieval", "prerank", "ranking", "rerank"}
+    for stage in report["stages_ms"]:
         assert set(report["stages_ms"][stage]) == {"p50", "p99"}
+    assert sum(report["stage_budget_ms"].values()) == report["targets"]["p99_ms"]
+    assert 0 <= report["cascade"]["heavy_top_20_recall_through_prerank"] <= 1
+    assert {"ndcg_at_10_oracle_with_prerank", "ndcg_at_10_oracle_heavy_alone"} <= set(report["cascade"])
+    assert (
+        report["ranker"]["trees"] == 300
+        and report["ranker"]["leaves"] == 63
+        and report["ranker"]["features"] == 40
+    )
     assert set(report["brute_force_ms"]) == {"p50"} and report["brute_force_ms"]["p50"] > 0
     assert 0.95 <= report["ann_recall_at_100"] <= 1.0
     assert report["peak_rss_mb"] > 0 and report["build_s"] > 0
@@ -66,6 +75,8 @@ def bench_report(cpu_per_wall: float):
         build_s=1.0,
         latency_ms={"p50": 1.0, "p95": 2.0, "p99": 3.0},
         stages_ms={"features": {"p50": 0.1, "p99": 0.2}},
+        stage_budget_ms={"features": 1.0},
+        cascade={"heavy_top_20_recall_through_prerank": 0.9},
         ann_recall_at_100=0.99,
         brute_force_ms={"p50": 1.0},
         peak_rss_mb=500.0,
@@ -115,8 +126,8 @@ def small_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 def test_run_json_covers_every_framework_step(small_run):
     assert {section["framework_step"] for section in small_run["sections"]} == FRAMEWORK_STEPS
     assert all(section["blueprint"] for section in small_run["sections"])
-    assert set(small_run["metrics"]) == {"retrieval", "ranking", "pages", "drift_psi", "shadow"}
-    assert set(small_run["latency_ms"]["stages"]) == {"features", "retrieval", "ranking", "rerank"}
+    assert set(small_run["metrics"]) == {"retrieval", "ranking", "cascade", "pages", "drift_psi", "shadow"}
+    assert set(small_run["latency_ms"]["stages"]) == {"features", "retrieval", "prerank", "ranking", "rerank"}
 
 
 @pytest.mark.slow

@@ -99,6 +99,11 @@ def render_run(out: Console, report: RunReport) -> None:
     tables = [
         _table("Ranking", ["metric", *metrics["ranking"]], _by_metric(metrics["ranking"])),
         _table(
+            "What the pre-ranker costs",
+            ["metric", "value"],
+            [[_CASCADE_LABELS.get(k, k), _fmt(v)] for k, v in metrics.get("cascade", {}).items()],
+        ),
+        _table(
             f"Retrieval, against {truth}", ["metric", "value"], _by_metric({"value": metrics["retrieval"]})
         ),
         _table(
@@ -112,9 +117,22 @@ def render_run(out: Console, report: RunReport) -> None:
         _table("Shadow ranker, same requests", ["metric", *metrics["shadow"]], _by_metric(metrics["shadow"])),
     ]
     latency = report.latency_ms
-    rows = [[stage, _fmt(v["p50"]), _fmt(v["p99"])] for stage, v in latency["stages"].items()]
-    rows.append(["end to end", _fmt(latency["total"]["p50"]), _fmt(latency["total"]["p99"])])
-    tables.append(_table(f"Latency in ms, {latency['requests']} requests", ["stage", "p50", "p99"], rows))
+    budgets = latency.get("stage_budget_ms", {})
+    rows = [
+        [stage, _fmt(v["p50"]), _fmt(v["p99"]), _fmt(budgets[stage]) if stage in budgets else ""]
+        for stage, v in latency["stages"].items()
+    ]
+    rows.append(
+        [
+            "end to end",
+            _fmt(latency["total"]["p50"]),
+            _fmt(latency["total"]["p99"]),
+            _fmt(latency["budget_ms"]),
+        ]
+    )
+    tables.append(
+        _table(f"Latency in ms, {latency['requests']} requests", ["stage", "p50", "p99", "budget"], rows)
+    )
     for table in tables:
         out.print()
         out.print(table)
@@ -123,6 +141,15 @@ def render_run(out: Console, report: RunReport) -> None:
         f"\np99 {latency['total']['p99']:.2f} ms: {verdict} the {latency['budget_ms']:g} ms budget. "
         f"Whole run: {report.seconds['total']:.1f} s."
     )
+
+
+_CASCADE_LABELS = {
+    "requests": "requests checked for the pre-ranker's cost",
+    "candidates_kept": "candidates kept by the pre-ranker",
+    "heavy_top_20_recall_through_prerank": "heavy ranker's top 20 kept by the pre-ranker",
+    "ndcg_at_10_oracle_with_prerank": "NDCG@10 vs oracle, with the pre-ranker",
+    "ndcg_at_10_oracle_heavy_alone": "NDCG@10 vs oracle, heavy ranker on every candidate",
+}
 
 
 def render_bench(out: Console, report: BenchReport) -> None:
@@ -138,8 +165,21 @@ def render_bench(out: Console, report: BenchReport) -> None:
             _ok(met["p99_ms"], f"p99 <= {targets['p99_ms']:g} ms"),
         ],
         *[
-            [f"  {stage} p50 / p99", f"{v['p50']:.2f} / {v['p99']:.2f} ms", ""]
+            [
+                f"  {stage} p50 / p99",
+                f"{v['p50']:.2f} / {v['p99']:.2f} ms",
+                f"budget {report.stage_budget_ms[stage]:g} ms" if stage in report.stage_budget_ms else "",
+            ]
             for stage, v in report.stages_ms.items()
+        ],
+        [
+            "heavy ranker",
+            f"{report.ranker.trees} trees x {report.ranker.leaves} leaves on {report.ranker.features} features",
+            f"behind {report.ranker.prerank}, keeping {report.ranker.prerank_keeps}",
+        ],
+        *[
+            [f"  {_CASCADE_LABELS.get(name, name)}", _fmt(value), ""]
+            for name, value in report.cascade.items()
         ],
         [
             "ANN recall@100 vs exact",

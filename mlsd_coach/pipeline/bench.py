@@ -1,7 +1,8 @@
 """`mlsd pipeline bench`: build the world at N items, then serve Q single requests end to end.
 
 Blueprint: the whole online path, `feed-service` -> `feature-store` -> `candidate-generation` with
-the `ann-index` -> `ranking` -> `re-ranking` (framework step: serving). Requests are served one at
+the `ann-index` -> `pre-ranker` -> `ranking` -> `re-ranking` (framework step: serving): ~1,000
+candidates, ~200 past the pre-ranker, a heavy ranker of 300 trees x 63 leaves on 40 features. Requests are served one at
 a time on one thread (FAISS and LightGBM pinned to a single thread), the way one worker of a
 serving fleet would; throughput then scales with workers, latency does not. The report's
 `serving_cpu_per_wall` checks it: CPU seconds per wall second while serving, 1.0 for one thread.
@@ -22,9 +23,11 @@ import numpy as np
 
 from mlsd_coach.pipeline import phases
 from mlsd_coach.pipeline.ann import RELEASE_RECALL
+from mlsd_coach.pipeline.evaluate import cascade_quality
+from mlsd_coach.pipeline.features import FEATURES
 from mlsd_coach.pipeline.phases import PhaseProgress, PhaseTimer
 from mlsd_coach.pipeline.ranking import GradientBoostedRanker
-from mlsd_coach.pipeline.serve import STAGES, FeedService
+from mlsd_coach.pipeline.serve import STAGE_BUDGET_MS, STAGES, FeedService
 from mlsd_coach.pipeline.synthetic import WorldConfig, synthetic_world
 from mlsd_coach.pipeline.threads import cores, one_blas_thread
 from mlsd_coach.pipeline.train import System, build_system
@@ -117,6 +120,10 @@ class RankerSummary:
     model: str
     trees: int
     training_rows: int
+    leaves: int = 0
+    features: int = 0
+    prerank: str = ""  # the light stage in front of it
+    prerank_keeps: int = 0
 
 
 @dataclass(frozen=True)
@@ -128,6 +135,8 @@ class BenchReport:
     build_s: float
     latency_ms: dict[str, float]  # end to end: p50, p95, p99
     stages_ms: dict[str, dict[str, float]]  # per stage: p50, p99
+    stage_budget_ms: dict[str, float]  # each stage's slice of the 20 ms budget
+    cascade: dict[str, float]  # what the pre-ranker costs in quality
     ann_recall_at_100: float
     brute_force_ms: dict[str, float]  # p50
     peak_rss_mb: float
@@ -192,6 +201,8 @@ def run_bench(config: BenchConfig, progress: PhaseProgress | None = None) -> Ben
         times = serve_one_at_a_time(system.service, users, world.serve_time, timer.progress)
     with timer.phase("ANN recall and exact search, same run"):
         ann_recall, exact_ms, recall_queries = ann_recall_and_exact_ms(system, users)
+    with timer.phase("the pre-ranker's cost in quality"):
+        cascade = cascade_quality(system, users)
     gbdt = system.rankers["gbdt"]
     assert isinstance(gbdt, GradientBoostedRanker)
 
@@ -201,6 +212,8 @@ def run_bench(config: BenchConfig, progress: PhaseProgress | None = None) -> Ben
         build_s=round(build_s, 1),
         latency_ms=_percentiles(times.total_ms, (50, 95, 99)),
         stages_ms={stage: _percentiles(values, (50, 99)) for stage, values in times.stage_ms.items()},
+        stage_budget_ms=dict(STAGE_BUDGET_MS),
+        cascade={name: round(value, 4) for name, value in cascade.items()},
         ann_recall_at_100=round(ann_recall, 4),
         brute_force_ms=_percentiles(exact_ms, (50,)),
         peak_rss_mb=round(peak_rss_mb(), 1),
@@ -209,7 +222,15 @@ def run_bench(config: BenchConfig, progress: PhaseProgress | None = None) -> Ben
         seed=config.seed,
         impressions=len(world.log),
         ann=AnnSummary("faiss IVF-Flat", system.index.nlist, system.index.nprobe, recall_queries),
-        ranker=RankerSummary("LightGBM", gbdt.trees, len(system.rows)),
+        ranker=RankerSummary(
+            "LightGBM",
+            gbdt.trees,
+            len(system.rows),
+            gbdt.config.leaves,
+            len(FEATURES),
+            f"logistic regression on {len(system.prerank.columns)} cheap features",
+            system.prerank.keep,
+        ),
         candidates_per_request=round(float(np.mean(times.candidates)), 1),
         warm_share_of_queries=round(float(np.mean([system.online.has_history(int(u)) for u in users])), 3),
         serving_cpu_per_wall=round(times.cpu_per_wall, 2),

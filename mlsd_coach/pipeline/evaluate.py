@@ -92,10 +92,20 @@ def _relevant_items(system: System, users: np.ndarray) -> list[np.ndarray]:
     return [held_out.item[held_out.user == u] for u in users]
 
 
+HELD_OUT_REQUESTS = 20_000  # logged requests of the held-out day scored (all of a small day)
+
+
 def held_out_day(system: System) -> tuple[ImpressionLog, np.ndarray]:
-    """The held-out day's logged impressions and their ranking features, as of that day."""
+    """The held-out day's logged impressions (whole requests, at most HELD_OUT_REQUESTS of
+    them, chosen by a fixed seed) and their ranking features, as of that day."""
     world = system.world
     held_out = world.log.on_days(world.timeline.eval_day, world.timeline.eval_day)
+    requests = np.unique(held_out.request)
+    if len(requests) > HELD_OUT_REQUESTS:
+        chosen = np.random.default_rng(world.timeline.eval_day).choice(
+            requests, HELD_OUT_REQUESTS, replace=False
+        )
+        held_out = held_out.select(np.isin(held_out.request, chosen))
     features = ranking_features(
         system.snapshots,
         world.catalogue,
@@ -109,8 +119,8 @@ def held_out_day(system: System) -> tuple[ImpressionLog, np.ndarray]:
 
 
 def ranking_quality(system: System, traffic: Traffic) -> dict[str, dict[str, float]]:
-    """Per ranker: NDCG@10 against the oracle on the served candidate sets, and AUC and NDCG@10
-    on the held-out day's logged impressions."""
+    """Per ranker: NDCG@10 against the oracle on the candidates the pre-ranker passed on for
+    each served request, and AUC and NDCG@10 on the held-out day's logged impressions."""
     world, online = system.world, system.online
     held_out, held_features = held_out_day(system)
     report: dict[str, dict[str, float]] = {}
@@ -123,7 +133,7 @@ def ranking_quality(system: System, traffic: Traffic) -> dict[str, dict[str, flo
         if world.oracle is not None:
             ndcgs = []
             for user, served in zip(traffic.users, traffic.served, strict=True):
-                items = served.candidates.items
+                items = served.ranked  # the candidates a ranker sees: the pre-ranker's pick
                 gain = world.oracle.engagement_prob(np.full(len(items), user), items, world.serve_time)
                 score = ranker.score(online.features(int(user), items, world.serve_time))
                 ndcgs.append(metrics.ndcg_at_k(gain, score, 10))
@@ -151,10 +161,7 @@ def page_quality(system: System, traffic: Traffic) -> dict[str, dict[str, float]
     violations that must be zero."""
     world, catalogue, vectors = system.world, system.world.catalogue, system.item_vectors
     reranked = [s.page.items for s in traffic.served]
-    plain = [
-        s.candidates.items[np.argsort(-s.scores)[: len(p)]]
-        for s, p in zip(traffic.served, reranked, strict=True)
-    ]
+    plain = [s.ranked[np.argsort(-s.scores)[: len(p)]] for s, p in zip(traffic.served, reranked, strict=True)]
     report = {}
     for name, pages in (("ranker_top", plain), ("reranked", reranked)):
         row = {
@@ -186,3 +193,34 @@ def _violations(system: System, user: int, page: np.ndarray) -> int:
     catalogue, cap = system.world.catalogue, system.service.policy.max_per_creator
     over_cap = np.maximum(np.unique(catalogue.creator[page], return_counts=True)[1] - cap, 0).sum()
     return int(np.isin(page, system.online.seen(user)).sum() + catalogue.explicit[page].sum() + over_cap)
+
+
+CASCADE_REQUESTS = 100
+HEAVY_TOP = 20
+
+
+def cascade_quality(system: System, users: np.ndarray) -> dict[str, float]:
+    """What the pre-ranker costs: on the full candidate sets of some requests, the share of the
+    heavy ranker's own top 20 that survives the pre-ranker's cut, and NDCG@10 against the oracle
+    (synthetic worlds) of the heavy ranker behind the pre-ranker and of the heavy ranker alone."""
+    world, online, service = system.world, system.online, system.service
+    recall, with_cut, alone = [], [], []
+    for user in users[:CASCADE_REQUESTS]:
+        items = service.retriever.retrieve(service.user_vector(int(user))).items
+        heavy = service.ranker.score(online.features(int(user), items, world.serve_time))
+        kept = np.isin(items, service.shortlist(int(user), items, world.serve_time))
+        top = np.argsort(-heavy, kind="stable")[:HEAVY_TOP]
+        recall.append(float(kept[top].mean()))
+        if world.oracle is not None:
+            gain = world.oracle.engagement_prob(np.full(len(items), user), items, world.serve_time)
+            with_cut.append(metrics.ndcg_at_k(gain, np.where(kept, heavy, -np.inf), 10))
+            alone.append(metrics.ndcg_at_k(gain, heavy, 10))
+    report = {
+        "requests": float(len(recall)),
+        "candidates_kept": float(service.prerank.keep if service.prerank else 0),
+        f"heavy_top_{HEAVY_TOP}_recall_through_prerank": float(np.mean(recall)) if recall else float("nan"),
+    }
+    if with_cut:
+        report["ndcg_at_10_oracle_with_prerank"] = float(np.nanmean(with_cut))
+        report["ndcg_at_10_oracle_heavy_alone"] = float(np.nanmean(alone))
+    return report

@@ -16,7 +16,9 @@ cause of training/serving skew is two implementations of one feature.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -25,21 +27,61 @@ from mlsd_coach.pipeline.data import Catalogue, ImpressionLog
 SMOOTHING = 20.0  # pseudo-impressions that pull a rarely seen entity's rate to the global rate
 PRIOR_LOG_DURATION = float(np.log(40.0))  # for users who have not finished a video yet
 
+# What the heavy ranker reads: 40 columns, context, user, item, creator and topic aggregates,
+# and user-item crosses (the interactions a production ranker's cross layer learns).
 FEATURES = (
     "position",  # context: the slot it was shown in; 0 at serving (position-bias correction)
     "hour",  # context
+    "hour_sin",
+    "hour_cos",
     "user_log_impressions",
+    "user_log_engaged",
     "user_engage_rate",
     "user_mean_log_duration",
+    "user_topic_entropy",  # how spread the user's engagement is over topics
     "item_log_impressions",
     "item_log_engaged",
     "item_engage_rate",
+    "item_log_clicks",
+    "item_click_rate",
     "item_mean_watch",
+    "item_watch_per_impression",
+    "item_recent_log_impressions",  # the last day before the snapshot
+    "item_recent_log_engaged",
+    "item_recent_engage_rate",
+    "item_trend",  # the last day's engagement rate against the item's all-time rate
+    "item_3day_log_engaged",
     "item_age_days",
+    "item_log_age",
+    "item_is_fresh",  # uploaded in the last day
     "item_log_duration",
+    "creator_log_impressions",
+    "creator_log_engaged",
     "creator_engage_rate",
+    "topic_engage_rate",
+    "topic_log_impressions",
     "user_topic_share",  # cross: how much of the user's engagement is on this item's topic
+    "user_topic_log_engaged",  # cross
+    "is_users_top_topic",  # cross
     "content_affinity",  # cross: cosine of the user's watched content and this item's content
+    "duration_gap",  # cross: this item's log length against the user's usual one
+    "abs_duration_gap",  # cross
+    "topic_share_x_item_rate",  # cross
+    "affinity_x_item_rate",  # cross
+    "user_rate_x_item_rate",  # cross
+    "affinity_x_recent_rate",  # cross
+)
+# What the pre-ranker reads: a few columns a cache beside retrieval would hold, cheap enough
+# to compute for every one of ~1,000 candidates.
+CHEAP_FEATURES = (
+    "item_log_engaged",
+    "item_engage_rate",
+    "item_recent_engage_rate",
+    "item_log_age",
+    "creator_engage_rate",
+    "user_topic_share",
+    "content_affinity",
+    "affinity_x_item_rate",
 )
 POPULARITY_FEATURE = FEATURES.index("item_log_engaged")
 
@@ -59,6 +101,8 @@ class Snapshots:
     user_log_duration: np.ndarray
     user_topic_engaged: np.ndarray  # (days + 1, n_users, n_topics)
     user_content: np.ndarray  # (days + 1, n_users, content_dim): sum over engaged items
+    topic_impressions: np.ndarray  # (days + 1, n_topics)
+    topic_engaged: np.ndarray
     global_rate: np.ndarray  # (days + 1,)
 
     @property
@@ -105,6 +149,8 @@ def build_snapshots(log: ImpressionLog, catalogue: Catalogue, n_users: int, n_da
         ),
         user_topic_engaged=user_topic.reshape(n_days + 1, n_users, n_topics),
         user_content=user_content,
+        topic_impressions=_cumulative(day, catalogue.topic[item].astype(np.int64), n_topics, n_days),
+        topic_engaged=_cumulative(day, catalogue.topic[item].astype(np.int64), n_topics, n_days, eng),
         global_rate=global_rate.astype(np.float32),
     )
 
@@ -121,43 +167,188 @@ def ranking_features(
     item: np.ndarray,
     time: np.ndarray | float,
     position: np.ndarray | int,
+    columns: tuple[str, ...] = FEATURES,
 ) -> np.ndarray:
-    """The ranking feature matrix, one row per (user, item), as of the start of `day`, columns in
-    the order of `FEATURES`. `day`, `user`, `time` and `position` are per row for training rows,
-    or single values for one request."""
-    prior = snap.global_rate[day]
-    user_impressions, user_engaged = snap.user_impressions[day, user], snap.user_engaged[day, user]
-    item_impressions, item_engaged = snap.item_impressions[day, item], snap.item_engaged[day, item]
-    creator = catalogue.creator[item]
-    user_content = snap.user_content[day, user]
-    content_dot = (
-        catalogue.content[item] @ user_content
-        if np.ndim(user) == 0
-        else np.einsum("ij,ij->i", catalogue.content[item], user_content)
-    )
-    topic_engaged = snap.user_topic_engaged[day, user, catalogue.topic[item]]
-    columns = {
-        "position": position,
-        "hour": np.asarray(time) % 1.0 * 24.0,
-        "user_log_impressions": np.log1p(user_impressions),
-        "user_engage_rate": _rate(user_engaged, user_impressions, prior),
-        "user_mean_log_duration": (snap.user_log_duration[day, user] + PRIOR_LOG_DURATION)
-        / (user_engaged + 1.0),
-        "item_log_impressions": np.log1p(item_impressions),
-        "item_log_engaged": np.log1p(item_engaged),
-        "item_engage_rate": _rate(item_engaged, item_impressions, prior),
-        "item_mean_watch": (snap.item_watch[day, item] + 0.5) / (snap.item_clicks[day, item] + 1.0),
-        "item_age_days": np.asarray(time) - catalogue.upload_time[item],
-        "item_log_duration": np.log(catalogue.duration_s[item]),
-        "creator_engage_rate": _rate(
-            snap.creator_engaged[day, creator], snap.creator_impressions[day, creator], prior
-        ),
-        "user_topic_share": (topic_engaged + 1.0 / catalogue.n_topics) / (user_engaged + 1.0),
-        "content_affinity": content_dot / (np.linalg.norm(user_content, axis=-1) + 1e-9),
-    }
-    return np.column_stack([np.broadcast_to(columns[name], item.shape) for name in FEATURES]).astype(
+    """The ranking feature matrix, one row per (user, item), as of the start of `day`, with the
+    `columns` asked for (every feature by default) in that order. `day`, `user`, `time` and
+    `position` are per row for training rows, or single values for one request. Only what the
+    columns need is computed, so the pre-ranker's few columns cost a fraction of the whole."""
+    rows = _Rows(snap, catalogue, day, user, item, time, position)
+    return np.column_stack([np.broadcast_to(_COLUMNS[name](rows), item.shape) for name in columns]).astype(
         np.float32
     )
+
+
+class _Rows:
+    """The aggregates the columns are made of, each looked up once when a column needs it."""
+
+    def __init__(
+        self,
+        snap: Snapshots,
+        catalogue: Catalogue,
+        day: np.ndarray | int,
+        user: np.ndarray | int,
+        item: np.ndarray,
+        time: np.ndarray | float,
+        position: np.ndarray | int,
+    ) -> None:
+        self.snap, self.catalogue, self.day, self.user, self.item = snap, catalogue, day, user, item
+        self.time, self.position = time, position
+        self.yesterday = np.maximum(np.asarray(day) - 1, 0)
+        self.three_days_ago = np.maximum(np.asarray(day) - 3, 0)
+
+    @cached_property
+    def prior(self) -> np.ndarray:
+        return np.asarray(self.snap.global_rate[self.day])
+
+    @cached_property
+    def user_impressions(self) -> np.ndarray:
+        return np.asarray(self.snap.user_impressions[self.day, self.user])
+
+    @cached_property
+    def user_engaged(self) -> np.ndarray:
+        return np.asarray(self.snap.user_engaged[self.day, self.user])
+
+    @cached_property
+    def user_rate(self) -> np.ndarray:
+        return _rate(self.user_engaged, self.user_impressions, self.prior)
+
+    @cached_property
+    def user_mean_log_duration(self) -> np.ndarray:
+        total = self.snap.user_log_duration[self.day, self.user] + PRIOR_LOG_DURATION
+        return np.asarray(total / (self.user_engaged + 1.0))
+
+    @cached_property
+    def user_topics(self) -> np.ndarray:
+        """The user's engagements per topic: (n_topics,) for one request, (n, n_topics) for rows."""
+        return np.asarray(self.snap.user_topic_engaged[self.day, self.user])
+
+    @cached_property
+    def topic(self) -> np.ndarray:
+        return np.asarray(self.catalogue.topic[self.item])
+
+    @cached_property
+    def topic_engaged(self) -> np.ndarray:
+        return np.asarray(self.snap.user_topic_engaged[self.day, self.user, self.topic])
+
+    @cached_property
+    def topic_share(self) -> np.ndarray:
+        return (self.topic_engaged + 1.0 / self.catalogue.n_topics) / (self.user_engaged + 1.0)
+
+    @cached_property
+    def item_impressions(self) -> np.ndarray:
+        return np.asarray(self.snap.item_impressions[self.day, self.item])
+
+    @cached_property
+    def item_engaged(self) -> np.ndarray:
+        return np.asarray(self.snap.item_engaged[self.day, self.item])
+
+    @cached_property
+    def item_rate(self) -> np.ndarray:
+        return _rate(self.item_engaged, self.item_impressions, self.prior)
+
+    @cached_property
+    def item_clicks(self) -> np.ndarray:
+        return np.asarray(self.snap.item_clicks[self.day, self.item])
+
+    @cached_property
+    def recent_impressions(self) -> np.ndarray:
+        return np.asarray(self.item_impressions - self.snap.item_impressions[self.yesterday, self.item])
+
+    @cached_property
+    def recent_engaged(self) -> np.ndarray:
+        return np.asarray(self.item_engaged - self.snap.item_engaged[self.yesterday, self.item])
+
+    @cached_property
+    def recent_rate(self) -> np.ndarray:
+        return _rate(self.recent_engaged, self.recent_impressions, self.item_rate)
+
+    @cached_property
+    def age_days(self) -> np.ndarray:
+        return np.asarray(np.asarray(self.time) - self.catalogue.upload_time[self.item])
+
+    @cached_property
+    def log_duration(self) -> np.ndarray:
+        return np.asarray(np.log(self.catalogue.duration_s[self.item]))
+
+    @cached_property
+    def creator(self) -> np.ndarray:
+        return np.asarray(self.catalogue.creator[self.item])
+
+    @cached_property
+    def affinity(self) -> np.ndarray:
+        user_content = self.snap.user_content[self.day, self.user]
+        content = self.catalogue.content[self.item]
+        dot = (
+            content @ user_content
+            if np.ndim(self.user) == 0
+            else np.einsum("ij,ij->i", content, user_content)
+        )
+        return np.asarray(dot / (np.linalg.norm(user_content, axis=-1) + 1e-9))
+
+    def topic_entropy(self) -> np.ndarray:
+        share = (self.user_topics + 1e-3) / (
+            self.user_topics.sum(axis=-1, keepdims=True) + 1e-3 * self.user_topics.shape[-1]
+        )
+        entropy: np.ndarray = -(share * np.log(share)).sum(axis=-1)
+        return entropy
+
+    def is_top_topic(self) -> np.ndarray:
+        top = self.user_topics.max(axis=-1)
+        return np.asarray(((self.topic_engaged >= top) & (top > 0)).astype(np.float32))
+
+
+_COLUMNS: dict[str, Callable[[_Rows], np.ndarray | float | int]] = {
+    "position": lambda r: r.position,
+    "hour": lambda r: np.asarray(r.time) % 1.0 * 24.0,
+    "hour_sin": lambda r: np.sin(2 * np.pi * (np.asarray(r.time) % 1.0)),
+    "hour_cos": lambda r: np.cos(2 * np.pi * (np.asarray(r.time) % 1.0)),
+    "user_log_impressions": lambda r: np.log1p(r.user_impressions),
+    "user_log_engaged": lambda r: np.log1p(r.user_engaged),
+    "user_engage_rate": lambda r: r.user_rate,
+    "user_mean_log_duration": lambda r: r.user_mean_log_duration,
+    "user_topic_entropy": lambda r: r.topic_entropy(),
+    "item_log_impressions": lambda r: np.log1p(r.item_impressions),
+    "item_log_engaged": lambda r: np.log1p(r.item_engaged),
+    "item_engage_rate": lambda r: r.item_rate,
+    "item_log_clicks": lambda r: np.log1p(r.item_clicks),
+    "item_click_rate": lambda r: _rate(r.item_clicks, r.item_impressions, r.prior),
+    "item_mean_watch": lambda r: (r.snap.item_watch[r.day, r.item] + 0.5) / (r.item_clicks + 1.0),
+    "item_watch_per_impression": lambda r: (
+        r.snap.item_watch[r.day, r.item] / (r.item_impressions + SMOOTHING)
+    ),
+    "item_recent_log_impressions": lambda r: np.log1p(r.recent_impressions),
+    "item_recent_log_engaged": lambda r: np.log1p(r.recent_engaged),
+    "item_recent_engage_rate": lambda r: r.recent_rate,
+    "item_trend": lambda r: r.recent_rate / r.item_rate,
+    "item_3day_log_engaged": lambda r: np.log1p(
+        r.item_engaged - r.snap.item_engaged[r.three_days_ago, r.item]
+    ),
+    "item_age_days": lambda r: r.age_days,
+    "item_log_age": lambda r: np.log1p(np.maximum(r.age_days, 0.0)),
+    "item_is_fresh": lambda r: (r.age_days < 1.0).astype(np.float32),
+    "item_log_duration": lambda r: r.log_duration,
+    "creator_log_impressions": lambda r: np.log1p(r.snap.creator_impressions[r.day, r.creator]),
+    "creator_log_engaged": lambda r: np.log1p(r.snap.creator_engaged[r.day, r.creator]),
+    "creator_engage_rate": lambda r: _rate(
+        r.snap.creator_engaged[r.day, r.creator], r.snap.creator_impressions[r.day, r.creator], r.prior
+    ),
+    "topic_engage_rate": lambda r: _rate(
+        r.snap.topic_engaged[r.day, r.topic], r.snap.topic_impressions[r.day, r.topic], r.prior
+    ),
+    "topic_log_impressions": lambda r: np.log1p(r.snap.topic_impressions[r.day, r.topic]),
+    "user_topic_share": lambda r: r.topic_share,
+    "user_topic_log_engaged": lambda r: np.log1p(r.topic_engaged),
+    "is_users_top_topic": lambda r: r.is_top_topic(),
+    "content_affinity": lambda r: r.affinity,
+    "duration_gap": lambda r: r.log_duration - r.user_mean_log_duration,
+    "abs_duration_gap": lambda r: np.abs(r.log_duration - r.user_mean_log_duration),
+    "topic_share_x_item_rate": lambda r: r.topic_share * r.item_rate,
+    "affinity_x_item_rate": lambda r: r.affinity * r.item_rate,
+    "user_rate_x_item_rate": lambda r: r.user_rate * r.item_rate,
+    "affinity_x_recent_rate": lambda r: r.affinity * r.recent_rate,
+}
+assert tuple(_COLUMNS) == FEATURES
 
 
 def user_tower_inputs(snap: Snapshots, day: np.ndarray | int, user: np.ndarray | int) -> np.ndarray:
@@ -194,5 +385,7 @@ class OnlineStore:
     def user_tower_input(self, user: int | np.ndarray) -> np.ndarray:
         return user_tower_inputs(self.snap, self.day, user)
 
-    def features(self, user: int, items: np.ndarray, time: float) -> np.ndarray:
-        return ranking_features(self.snap, self.catalogue, self.day, user, items, time, 0)
+    def features(
+        self, user: int, items: np.ndarray, time: float, columns: tuple[str, ...] = FEATURES
+    ) -> np.ndarray:
+        return ranking_features(self.snap, self.catalogue, self.day, user, items, time, 0, columns)

@@ -65,7 +65,8 @@ def shadow(system: System, challenger: RankingModel, users: np.ndarray) -> dict[
     ndcg: dict[str, list[float]] = {ranker.name: [] for ranker in rankers}
     overlap = []
     for user in users:
-        items = service.retriever.retrieve(service.user_vector(int(user))).items
+        retrieved = service.retriever.retrieve(service.user_vector(int(user))).items
+        items = service.shortlist(int(user), retrieved, world.serve_time)  # what production ranks
         features = online.features(int(user), items, world.serve_time)
         gain = None
         if world.oracle is not None:

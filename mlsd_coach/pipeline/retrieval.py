@@ -26,11 +26,11 @@ SOURCES = ("ann", "popular", "fresh")
 
 @dataclass(frozen=True)
 class Quotas:
-    ann: int = 400
-    popular: int = 50
-    fresh: int = 50
-    cold_popular: int = 300
-    cold_fresh: int = 200
+    ann: int = 800
+    popular: int = 100
+    fresh: int = 100
+    cold_popular: int = 600
+    cold_fresh: int = 400
     fresh_pool: int = 2000
 
 

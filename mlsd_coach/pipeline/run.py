@@ -60,6 +60,7 @@ def run_pipeline(config: RunConfig, progress: PhaseProgress | None = None) -> Ru
         metrics = {
             "retrieval": evaluate.retrieval_quality(system, traffic),
             "ranking": evaluate.ranking_quality(system, traffic),
+            "cascade": evaluate.cascade_quality(system, users),
             "pages": evaluate.page_quality(system, traffic),
         }
     with timer.phase(phases.MONITORING):

@@ -14,7 +14,9 @@ import numpy as np
 
 from mlsd_coach.pipeline import phases
 from mlsd_coach.pipeline.ann import RELEASE_RECALL
-from mlsd_coach.pipeline.serve import STAGES, Served
+from mlsd_coach.pipeline.features import FEATURES
+from mlsd_coach.pipeline.ranking import GradientBoostedRanker, RankingModel
+from mlsd_coach.pipeline.serve import STAGE_BUDGET_MS, STAGES, Served
 from mlsd_coach.pipeline.train import System
 
 LATENCY_BUDGET_MS = 20.0
@@ -58,6 +60,7 @@ def latency_summary(served: list[Served]) -> dict[str, Any]:
 
     return {
         "budget_ms": LATENCY_BUDGET_MS,
+        "stage_budget_ms": dict(STAGE_BUDGET_MS),
         "requests": len(served),
         "total": percentiles([s.total_ms for s in served], (50, 95, 99)),
         "stages": {stage: percentiles([s.stage_ms[stage] for s in served], (50, 99)) for stage in STAGES},
@@ -169,11 +172,26 @@ def sections(
             seconds.get(phases.ANN_INDEX),
         ),
         Section(
+            "Pre-ranking",
+            "model",
+            ("pre-ranker",),
+            CODE + "ranking.py (PreRanker)",
+            {
+                "model": f"logistic regression on {len(system.prerank.columns)} cheap features, "
+                f"~{retrieval.get('candidates_per_request', nan):.0f} candidates -> {system.prerank.keep}",
+                "budget": f"{STAGE_BUDGET_MS['prerank']:g} ms; heavy ranking {STAGE_BUDGET_MS['ranking']:g} ms",
+                "cost": _cascade_summary(metrics.get("cascade", {})),
+            },
+        ),
+        Section(
             "Ranking",
             "model",
             ("ranking",),
             CODE + "ranking.py",
-            {name: _ranking_summary(row) for name, row in ranking.items()},
+            {
+                "heavy ranker": _heavy_summary(system.rankers["gbdt"]),
+                **{name: _ranking_summary(row) for name, row in ranking.items()},
+            },
             seconds.get(phases.RANKERS),
         ),
         Section(
@@ -225,6 +243,24 @@ def sections(
             seconds.get(phases.MONITORING),
         ),
     ]
+
+
+def _heavy_summary(ranker: RankingModel) -> str:
+    if not isinstance(ranker, GradientBoostedRanker):
+        return ranker.name
+    return f"LightGBM, {ranker.trees} trees x {ranker.config.leaves} leaves on {len(FEATURES)} features"
+
+
+def _cascade_summary(row: dict[str, float]) -> str:
+    if not row:
+        return "not measured"
+    summary = f"keeps {row['heavy_top_20_recall_through_prerank']:.0%} of the heavy ranker's top 20"
+    if "ndcg_at_10_oracle_with_prerank" in row:
+        summary += (
+            f"; NDCG@10 on the truth {row['ndcg_at_10_oracle_with_prerank']:.3f} with it, "
+            f"{row['ndcg_at_10_oracle_heavy_alone']:.3f} with the heavy ranker on every candidate"
+        )
+    return summary
 
 
 def _ranking_summary(row: dict[str, float]) -> str:

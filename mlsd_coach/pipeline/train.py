@@ -22,6 +22,7 @@ from mlsd_coach.pipeline.ranking import (
     GradientBoostedRanker,
     LogisticRegression,
     PopularityRanker,
+    PreRanker,
     RankingModel,
 )
 from mlsd_coach.pipeline.retrieval import Retriever, popular_items
@@ -44,6 +45,7 @@ class System:
     index: AnnIndex
     tuned_recall: float
     rankers: dict[str, RankingModel]
+    prerank: PreRanker
     service: FeedService
 
     def warm_users(self, day: int) -> np.ndarray:
@@ -92,6 +94,7 @@ def build_system(
     with timer.phase(phases.RANKERS):
         with one_blas_thread():
             logistic = LogisticRegression.fit(rows)
+            prerank = PreRanker.fit(rows)
         rankers: dict[str, RankingModel] = {
             "popularity": PopularityRanker(),
             "logistic": logistic,
@@ -100,5 +103,9 @@ def build_system(
     retriever = Retriever(
         index, popular_items(snap.item_engaged, tl.eval_day), catalogue.upload_time, world.serve_time
     )
-    service = FeedService(online, two_tower, retriever, rankers["gbdt"], catalogue, item_vectors, seed=seed)
-    return System(world, snap, online, rows, two_tower, item_vectors, index, tuned_recall, rankers, service)
+    service = FeedService(
+        online, two_tower, retriever, rankers["gbdt"], catalogue, item_vectors, seed=seed, prerank=prerank
+    )
+    return System(
+        world, snap, online, rows, two_tower, item_vectors, index, tuned_recall, rankers, prerank, service
+    )
