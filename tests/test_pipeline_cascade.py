@@ -1,0 +1,60 @@
+"""The cascade's parts on their own: the pre-ranker's pick, and the cheap columns it reads
+being exactly those of the heavy ranker's feature matrix."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mlsd_coach.pipeline.features import (
+    CHEAP_FEATURES,
+    FEATURES,
+    OnlineStore,
+    build_snapshots,
+    ranking_features,
+)
+from mlsd_coach.pipeline.ranking import LogisticRegression, PreRanker
+from mlsd_coach.pipeline.serve import STAGE_BUDGET_MS, STAGES
+from mlsd_coach.pipeline.synthetic import WorldConfig, synthetic_world
+
+
+@pytest.fixture(scope="module")
+def world():
+    return synthetic_world(WorldConfig(n_users=2_000, n_items=5_000, seed=3))
+
+
+def test_forty_features_and_the_cheap_ones_are_among_them():
+    assert len(FEATURES) == 40 and len(set(FEATURES)) == 40
+    assert set(CHEAP_FEATURES) < set(FEATURES)
+    assert tuple(STAGE_BUDGET_MS) == STAGES and sum(STAGE_BUDGET_MS.values()) == 20.0
+
+
+def test_the_cheap_columns_equal_those_of_the_full_matrix(world):
+    tl = world.timeline
+    snap = build_snapshots(world.log, world.catalogue, world.n_users, tl.n_days)
+    store = OnlineStore(snap, world.catalogue, world.log, tl.eval_day)
+    items = np.arange(300)
+    full = store.features(7, items, world.serve_time)
+    cheap = store.features(7, items, world.serve_time, CHEAP_FEATURES)
+    np.testing.assert_array_equal(cheap, full[:, [FEATURES.index(name) for name in CHEAP_FEATURES]])
+    assert np.isfinite(full).all()
+    rows = world.log.on_days(tl.first_train_day, tl.last_train_day)
+    rows = rows.select(np.arange(len(rows)) < 500)
+    per_row = ranking_features(
+        snap, world.catalogue, rows.day, rows.user, rows.item, rows.time, rows.position
+    )
+    assert per_row.shape == (500, 40) and np.isfinite(per_row).all()
+
+
+def test_the_pre_ranker_keeps_its_best_candidates_best_first():
+    model = LogisticRegression(
+        mean=np.zeros(len(CHEAP_FEATURES)),
+        scale=np.ones(len(CHEAP_FEATURES)),
+        coef=np.r_[np.ones(len(CHEAP_FEATURES)), 0.0],
+    )
+    prerank = PreRanker(model, keep=5)
+    cheap = np.random.default_rng(0).normal(size=(40, len(CHEAP_FEATURES)))
+    kept = prerank.kept(cheap)
+    score = cheap.sum(axis=1)
+    assert list(kept) == list(np.argsort(-score)[:5])
+    assert list(prerank.kept(cheap[:3])) == list(np.argsort(-score[:3]))  # fewer than `keep`: all, in order
