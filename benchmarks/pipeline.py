@@ -2,7 +2,8 @@
 (feature lookup, retrieval, ranking, re-ranking) one at a time, and check the targets.
 
 Run: python benchmarks/pipeline.py [--items N] [--queries N] [--seed S]
-Targets: p99 <= 20 ms, ANN recall@100 >= 0.95, whole bench <= 5 minutes, peak RSS <= 4 GB.
+Targets: p99 <= 20 ms, ANN recall@100 >= 0.95, whole bench <= 5 minutes, peak RSS <= 4 GB
+(at 10,000,000 items: <= 15 minutes, <= 8 GB).
 Same core as `mlsd pipeline bench --json`.
 """
 

@@ -58,3 +58,23 @@ def test_the_pre_ranker_keeps_its_best_candidates_best_first():
     score = cheap.sum(axis=1)
     assert list(kept) == list(np.argsort(-score)[:5])
     assert list(prerank.kept(cheap[:3])) == list(np.argsort(-score[:3]))  # fewer than `keep`: all, in order
+
+
+@pytest.mark.slow  # two index builds and a tuning, about 10 s
+def test_past_the_threshold_the_index_is_product_quantised_and_re_ranks_exactly(monkeypatch):
+    import mlsd_coach.pipeline.ann as ann
+
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(50, 32))
+    vectors = centres[rng.integers(0, 50, 20_000)] + 0.3 * rng.normal(size=(20_000, 32))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    monkeypatch.setattr(ann, "PQ_FROM_ITEMS", 10_000)
+    index = ann.AnnIndex.build(vectors, seed=0)
+    assert index.quantised and index.kind.startswith("FAISS IVF-PQ (16 x 8-bit codes)")
+    queries = vectors[:100] + 0.1 * rng.normal(size=(100, 32)).astype(np.float32)
+    assert index.tune(queries) >= ann.TUNING_RECALL and index.refine in ann.REFINE_FACTORS
+    found = index.search(queries[0], 100)[0]
+    exact = vectors[found] @ queries[0].astype(np.float32)
+    assert len(found) == 100 and (np.diff(exact) <= 1e-6).all()  # re-ranked by the exact dot product
+    monkeypatch.setattr(ann, "PQ_FROM_ITEMS", 1_000_000)
+    assert not ann.AnnIndex.build(vectors, seed=0).quantised

@@ -21,7 +21,7 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-MIN_ITEMS, MAX_ITEMS = 1_000, 2_000_000
+MIN_ITEMS, MAX_ITEMS = 1_000, 10_000_000
 MIN_USERS, MAX_USERS = 100, 200_000
 MIN_BENCH_ITEMS = 10_000
 MAX_QUERIES = 100_000
@@ -30,7 +30,12 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the report as JS
 SeedOption = Annotated[int, typer.Option("--seed", help="Random seed of the synthetic world.", metavar="S")]
 
 
-PIPELINE_LIBRARIES = {"numpy": "numpy", "faiss": "faiss-cpu", "lightgbm": "lightgbm"}
+PIPELINE_LIBRARIES = {
+    "numpy": "numpy",
+    "faiss": "faiss-cpu",
+    "lightgbm": "lightgbm",
+    "threadpoolctl": "threadpoolctl",
+}
 
 
 def require_pipeline_extra() -> None:

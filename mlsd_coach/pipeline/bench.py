@@ -8,7 +8,8 @@ serving fleet would; throughput then scales with workers, latency does not. The 
 `serving_cpu_per_wall` checks it: CPU seconds per wall second while serving, 1.0 for one thread.
 
 Targets at 1,000,000 items on a 2-core machine: p99 <= 20 ms end to end, ANN recall@100 >= 0.95
-against exact search, the whole bench <= 5 minutes, peak memory <= 4 GB.
+against exact search, the whole bench <= 5 minutes, peak memory <= 4 GB; at 10,000,000 items
+(an IVF-PQ index with an exact re-rank) the same latency and recall, <= 15 minutes and <= 8 GB.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from mlsd_coach.pipeline import phases
-from mlsd_coach.pipeline.ann import RELEASE_RECALL
+from mlsd_coach.pipeline.ann import PQ_FROM_ITEMS, RELEASE_RECALL
 from mlsd_coach.pipeline.evaluate import cascade_quality
 from mlsd_coach.pipeline.features import FEATURES
 from mlsd_coach.pipeline.phases import PhaseProgress, PhaseTimer
@@ -34,6 +35,15 @@ from mlsd_coach.pipeline.train import System, build_system
 
 CONTENDED_BELOW = 0.95  # CPU seconds per wall second of the one serving thread: below, it waited for a core
 TARGETS = {"p99_ms": 20.0, "ann_recall_at_100": RELEASE_RECALL, "bench_s": 300.0, "peak_rss_mb": 4096.0}
+# at 10M items (a quantised index) the bench may take longer and hold more
+LARGE_TARGETS = {**TARGETS, "bench_s": 900.0, "peak_rss_mb": 8192.0}
+
+
+def targets_for(items: int) -> dict[str, float]:
+    """The targets of a bench at `items`: those of 1M up to the quantised index, 10M's after."""
+    return dict(LARGE_TARGETS if items >= PQ_FROM_ITEMS else TARGETS)
+
+
 WARM_UP_REQUESTS = 20
 RECALL_QUERIES = 500
 BRUTE_FORCE_QUERIES = 50
@@ -221,7 +231,7 @@ def run_bench(config: BenchConfig, progress: PhaseProgress | None = None) -> Ben
         users=config.users,
         seed=config.seed,
         impressions=len(world.log),
-        ann=AnnSummary("faiss IVF-Flat", system.index.nlist, system.index.nprobe, recall_queries),
+        ann=AnnSummary(system.index.kind, system.index.nlist, system.index.nprobe, recall_queries),
         ranker=RankerSummary(
             "LightGBM",
             gbdt.trees,
@@ -236,4 +246,5 @@ def run_bench(config: BenchConfig, progress: PhaseProgress | None = None) -> Ben
         serving_cpu_per_wall=round(times.cpu_per_wall, 2),
         phases_s={name: round(seconds, 2) for name, seconds in timer.seconds.items()},
         machine=machine(),
+        targets=targets_for(config.items),
     )

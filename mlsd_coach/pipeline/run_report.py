@@ -165,7 +165,7 @@ def sections(
             ("index-build", "ann-index"),
             CODE + "ann.py",
             {
-                "index": f"FAISS IVF-Flat, {system.index.nlist} cells, nprobe {system.index.nprobe}",
+                "index": f"{system.index.kind}, {system.index.nlist} cells, nprobe {system.index.nprobe}",
                 "recall@100 vs exact": f"{retrieval.get('ann_recall_at_100_vs_exact', nan):.3f} "
                 f"(gate: >= {RELEASE_RECALL:g})",
             },
