@@ -7,7 +7,10 @@ Prints, for one batch of two-tower training (1,024 pairs) on a world of N items:
   cores idle, then with every other core kept busy by a spinning process (as on a shared
   machine or a CI runner); training holds BLAS to one thread (`pipeline.threads`);
   optimiser step: median ms of a dense Adam update of the creator table against the lazy one
-  the pipeline uses (only the rows the batch touched), at the tables of 1M, 3M and 10M items.
+  the pipeline uses (only the rows the batch touched), at the tables of 1M, 3M and 10M items;
+  heavy ranker: seconds to train 60 of its trees (63 leaves, 40 features, the pipeline's
+  training rows) on all cores, with the other cores idle and busy (the pipeline's OpenMP
+  threads wait passively, so a busy core does not stall them).
 Needs the [pipeline] extra.
 """
 
@@ -17,7 +20,8 @@ import argparse
 import multiprocessing
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import numpy as np
 
@@ -25,6 +29,26 @@ import numpy as np
 def _spin(stop: multiprocessing.synchronize.Event) -> None:
     while not stop.is_set():
         pass
+
+
+@contextmanager
+def other_cores(load: str) -> Iterator[None]:
+    """Every other core kept busy by a spinning process inside the block (load "busy")."""
+    from mlsd_coach.pipeline.threads import cores
+
+    stop = multiprocessing.Event()
+    spinners = [
+        multiprocessing.Process(target=_spin, args=(stop,))
+        for _ in range(cores() - 1 if load == "busy" else 0)
+    ]
+    for spinner in spinners:
+        spinner.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        for spinner in spinners:
+            spinner.join()
 
 
 def median_ms(run: Callable[[], object], repeats: int) -> float:
@@ -71,21 +95,10 @@ def main() -> None:
 
     print(f"{options.items:,} items, {cores()} cores, one batch of 1,024 pairs")
     for load in ("idle", "busy"):
-        stop = multiprocessing.Event()
-        spinners = [
-            multiprocessing.Process(target=_spin, args=(stop,))
-            for _ in range(cores() - 1 if load == "busy" else 0)
-        ]
-        for spinner in spinners:
-            spinner.start()
-        try:
+        with other_cores(load):
             every = median_ms(step, options.batches)
             with threadpool_limits(limits=1, user_api="blas"):
                 one = median_ms(step, options.batches)
-        finally:
-            stop.set()
-            for spinner in spinners:
-                spinner.join()
         print(
             f"gradient step, other cores {load}: BLAS on all cores {every:.1f} ms, on one thread {one:.1f} ms"
         )
@@ -96,6 +109,17 @@ def main() -> None:
         print(
             f"optimiser step, {creators:,} creators ({items:,} items): dense {dense_ms:.1f} ms, lazy {lazy_ms:.2f} ms"
         )
+
+    from mlsd_coach.pipeline.ranking import GbdtConfig, GradientBoostedRanker
+    from mlsd_coach.pipeline.training_data import training_rows
+
+    rows = training_rows(world.log, snap, catalogue, tl.first_train_day, tl.last_train_day, max_rows=400_000)
+    for load in ("idle", "busy"):
+        with other_cores(load):
+            started = time.perf_counter()
+            GradientBoostedRanker.fit(rows, GbdtConfig(trees=60))
+            seconds = time.perf_counter() - started
+        print(f"heavy ranker, 60 trees on {len(rows):,} rows, other cores {load}: {seconds:.1f} s")
 
 
 def optimiser_ms(creators: int, dim: int, rng: np.random.Generator) -> tuple[float, float]:

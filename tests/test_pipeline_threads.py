@@ -37,3 +37,13 @@ def test_a_lazy_step_moves_the_touched_rows_as_a_dense_step_would_and_leaves_the
     np.testing.assert_array_equal(lazy.params["t"][untouched], table[untouched])
     lazy.step({"t": RowGradient(np.array([0]), values[:1])})  # another row: the others keep their values
     np.testing.assert_allclose(lazy.params["t"][rows], dense.params["t"][rows], rtol=1e-6)
+
+
+def test_openmp_threads_wait_passively_so_a_busy_core_does_not_stall_training():
+    import subprocess
+    import sys
+
+    code = "import mlsd_coach.pipeline.ranking, os; print(os.environ['OMP_WAIT_POLICY'])"
+    env = {key: value for key, value in __import__("os").environ.items() if key != "OMP_WAIT_POLICY"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.strip() == "PASSIVE"
