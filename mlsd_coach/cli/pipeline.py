@@ -95,7 +95,14 @@ def run(
 
 @app.command("bench")
 def bench(
-    items: Annotated[int, typer.Option("--items", help="Items in the catalogue.", metavar="N")] = 1_000_000,
+    items: Annotated[
+        int,
+        typer.Option(
+            "--items",
+            help="Items in the catalogue, 10,000 to 10,000,000 (past 2,000,000 the index is IVF-PQ with an exact re-rank).",
+            metavar="N",
+        ),
+    ] = 1_000_000,
     queries: Annotated[int, typer.Option("--queries", help="Single requests to time.", metavar="N")] = 1000,
     seed: SeedOption = 7,
     as_json: JsonOption = False,
