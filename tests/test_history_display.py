@@ -41,7 +41,7 @@ def first_cells(table: str) -> list[str]:
     return [cell for cell in cells if cell]
 
 
-@pytest.mark.parametrize("columns", ["80", "60"])
+@pytest.mark.parametrize("columns", ["60", pytest.param("80", marks=pytest.mark.slow)])  # 60 is the narrower
 def test_the_id_and_score_are_printed_whole_and_the_id_works(private_home, columns):
     HistoryStore(private_home / "history.sqlite3").close()
     with sqlite3.connect(private_home / "history.sqlite3") as db:

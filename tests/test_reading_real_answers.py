@@ -10,7 +10,7 @@ import json
 import pytest
 from layouts import LAYOUTS, render
 
-from conftest import DATA
+from conftest import DATA, each_case
 from mlsd_coach.answers import parse_answer
 from mlsd_coach.content.registry import load_glossary, load_library
 from mlsd_coach.scoring.judge import JudgeContext, score
@@ -38,7 +38,7 @@ def mistakes(card):
 
 # layout
 @pytest.mark.parametrize("layout", LAYOUTS[1:])
-@pytest.mark.parametrize("case_id", sorted(LIBRARY.cases))
+@pytest.mark.parametrize("case_id", each_case(sorted(LIBRARY.cases)))
 def test_the_same_strong_answer_scores_within_15_percent_in_every_layout(case_id, layout):
     strong = (DATA / "answers" / case_id / "strong.md").read_text(encoding="utf-8")
     base = card_for(case_id, strong).score
