@@ -45,6 +45,7 @@ def test_a_drill_asks_grades_and_schedules_in_a_terminal(private_home, mlsd):
     assert session["mode"] == "drill" and session["finished"]
 
 
+@pytest.mark.slow  # a real terminal or process for seconds; the fast set keeps its siblings
 def test_ctrl_c_keeps_what_was_typed_and_the_next_drill_offers_it_back(private_home):
     child = spawn(private_home, "drill", "--case", "fraud-detection", "--kind", "concept", "--minutes", "2")
     expect_prompt(child)

@@ -77,6 +77,7 @@ def test_a_password_in_the_base_url_is_not_shown(mlsd, monkeypatch):
     )
 
 
+@pytest.mark.slow  # a real terminal or process for seconds; the fast set keeps its siblings
 def test_an_unreachable_server_under_auto_falls_back_offline(mlsd, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
     monkeypatch.setenv("MLSD_LLM_TIMEOUT", "1")

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 import pexpect
+import pytest
 from pty_helpers import SUBMIT, exit_status, expect_in_order, expect_prompt, spawn
 
 from mlsd_coach.store.history import HistoryStore
@@ -59,6 +60,7 @@ def test_ctrl_c_keeps_a_half_typed_answer_and_resume_offers_it_back(private_home
     assert not list((private_home / "drafts").glob("session-*/requirements.md"))
 
 
+@pytest.mark.slow  # a real terminal or process for seconds; the fast set keeps its siblings
 def test_ctrl_d_at_a_prompt_saves_and_exits_130_like_ctrl_c(private_home):
     child = _start_first_step(private_home)
     child.sendcontrol("d")
@@ -68,6 +70,7 @@ def test_ctrl_d_at_a_prompt_saves_and_exits_130_like_ctrl_c(private_home):
     assert "Aborted" not in output
 
 
+@pytest.mark.slow  # a real terminal or process for seconds; the fast set keeps its siblings
 def test_an_editor_that_exits_non_zero_submits_nothing_and_keeps_its_draft(private_home, tmp_path):
     editor = tmp_path / "editor-that-fails"
     editor.write_text('#!/bin/sh\nprintf "typed in the editor, then :cq" >> "$1"\nexit 1\n')
@@ -87,6 +90,7 @@ def test_an_editor_that_exits_non_zero_submits_nothing_and_keeps_its_draft(priva
     assert "requirements" not in _answers(private_home)
 
 
+@pytest.mark.slow  # a real terminal or process for seconds; the fast set keeps its siblings
 def test_editor_false_is_reported_as_a_failed_editor_not_an_empty_draft(private_home):
     child = spawn(private_home, "practice", "feed-ranking", env={"EDITOR": "false", "VISUAL": ""})
     child.expect("Clarifying question")
@@ -123,6 +127,7 @@ def test_a_full_disk_during_submit_keeps_the_answer_as_a_draft(private_home):
     assert _draft(private_home, "requirements").read_text(encoding="utf-8") == answer
 
 
+@pytest.mark.slow  # a real terminal or process for seconds; the fast set keeps its siblings
 def test_when_even_the_draft_cannot_be_written_the_answer_is_printed(private_home):
     answer = "Long-term retention is the objective because watch time alone rewards clickbait. " * 300
     (private_home / "drafts").write_text("a file where the drafts folder should be")
@@ -145,6 +150,7 @@ def test_ctrl_c_in_a_mock_keeps_the_half_typed_answer(private_home):
     assert _draft(private_home, "requirements").read_text(encoding="utf-8") == HALF_TYPED
 
 
+@pytest.mark.slow  # a real terminal or process for seconds; the fast set keeps its siblings
 def test_the_answer_prompt_leaves_the_whole_width_to_type_in(private_home):
     child = spawn(private_home, "practice", "feed-ranking", dimensions=(40, 60))
     child.expect("Clarifying question")
@@ -160,6 +166,7 @@ def test_the_answer_prompt_leaves_the_whole_width_to_type_in(private_home):
     assert exit_status(child) == 130
 
 
+@pytest.mark.slow  # a real terminal or process for seconds; the fast set keeps its siblings
 def test_ctrl_c_while_replying_to_a_follow_up_keeps_the_reply(private_home):
     child = _start_first_step(private_home)
     child.send("I would ask about the users." + SUBMIT)  # thin: the interviewer follows up

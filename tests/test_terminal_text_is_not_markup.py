@@ -31,6 +31,7 @@ def _everything_printed(home: Path) -> str:
     return "".join(log.read_text(encoding="utf-8") for log in home.glob("pty-*.log"))
 
 
+@pytest.mark.slow  # a real terminal or process for seconds; the fast set keeps its siblings
 def test_practice_prints_a_user_case_with_markup_and_escapes_as_text(private_home, tmp_path):
     folder = _user_case_with_markup(tmp_path)
     child = spawn(private_home, "--cases-dir", str(folder), "practice", "tiny-case")
