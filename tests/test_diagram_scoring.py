@@ -173,3 +173,26 @@ def test_a_report_shows_the_diagram_beside_the_reference(tmp_path):
     assert "<h2>Your diagram, in Frame as an ML task</h2>" in html
     if shutil.which("dot"):
         assert html.count("<svg") == 2 and '<div class="side-by-side">' in html
+
+
+def test_a_report_lists_the_findings_when_graphviz_fails(tmp_path, monkeypatch):
+    from mlsd_coach.coach.session import InterviewSession
+    from mlsd_coach.errors import MlsdError
+    from mlsd_coach.render import report as report_module
+    from mlsd_coach.render.session import build_report
+    from mlsd_coach.scoring.judge import NoticeBuffer
+    from mlsd_coach.store.history import HistoryStore
+
+    def broken(source: str) -> str:
+        raise MlsdError("Graphviz failed: syntax error")
+
+    monkeypatch.setattr(report_module, "render_svg", broken)
+    monkeypatch.setattr(report_module.shutil, "which", lambda name: "/usr/bin/dot")
+    with HistoryStore(tmp_path / "h.sqlite3") as store:
+        session = InterviewSession.start(store, FEED, SEVEN, JUDGE, NoticeBuffer())
+        session.submit(SEVEN.step("framing"), f"{FRAMING}\n\n{GOOD}", seconds=100)
+        session.finish()
+        data = build_report(store, store.session(session.session_id), FEED, SEVEN)
+    html = report_module.render_report(data, "html")
+    assert "Graphviz is not installed or could not draw the diagrams" in html and "<svg" not in html
+    assert "Candidate generation" in html  # the findings are still listed

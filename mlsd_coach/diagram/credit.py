@@ -34,13 +34,24 @@ def spine(blueprint: Blueprint) -> list[str]:
     ]
 
 
-def sketch_credit(check: DiagramCheck, blueprint: Blueprint) -> float:
-    """0-1: how well the diagram sketches the system."""
+def spine_drawn(check: DiagramCheck, blueprint: Blueprint) -> tuple[int, int]:
+    """How many of the spine's components the diagram draws, and how many the spine has."""
     wanted = spine(blueprint)
     drawn = {component.id for component in check.present}
-    coverage = sum(component in drawn for component in wanted) / len(wanted) if wanted else 0.0
+    return sum(component in drawn for component in wanted), len(wanted)
+
+
+def on_request_path(check: DiagramCheck) -> bool:
+    """Whether the diagram draws offline work on the request path."""
+    return any(problem.where == "request path" for problem in check.confusion)
+
+
+def sketch_credit(check: DiagramCheck, blueprint: Blueprint) -> float:
+    """0-1: how well the diagram sketches the system."""
+    drawn, wanted = spine_drawn(check, blueprint)
+    coverage = drawn / wanted if wanted else 0.0
     errors = ORDER_COST * min(2, len(check.order))
-    if any(problem.where == "request path" for problem in check.confusion):
+    if on_request_path(check):
         errors += REQUEST_PATH_COST
     if check.feedback_loop.status != "present":
         errors += NO_LOOP_COST
@@ -49,13 +60,12 @@ def sketch_credit(check: DiagramCheck, blueprint: Blueprint) -> float:
 
 def summary(check: DiagramCheck, blueprint: Blueprint, where: str) -> str:
     """One line for the evidence of an item the diagram earned; `where` it was drawn."""
-    wanted = spine(blueprint)
-    drawn = {component.id for component in check.present}
-    parts = [f"draws {sum(c in drawn for c in wanted)} of the {len(wanted)} parts of the system's spine"]
+    drawn, wanted = spine_drawn(check, blueprint)
+    parts = [f"draws {drawn} of the {wanted} parts of the system's spine"]
     parts.append(
         "stages in order" if not check.order else f"{len(check.order)} pair(s) of stages out of order"
     )
-    if any(problem.where == "request path" for problem in check.confusion):
+    if on_request_path(check):
         parts.append("offline work on the request path")
     parts.append(
         "the feedback loop closed" if check.feedback_loop.status == "present" else "no loop to training"

@@ -23,13 +23,7 @@ def find_diagrams(text: str, whole_file: bool = False) -> list[MermaidBlock]:
     that is not blank or a `%%` comment starts a flowchart, `text` is the one diagram."""
     if whole_file or _starts_a_flowchart(text):
         return [MermaidBlock(text, 1)]
-    return _fenced_blocks(text)
-
-
-def fenced_diagrams(text: str) -> list[MermaidBlock]:
-    """The ```mermaid blocks of an answer's text (a step of it): an answer's prose may start
-    with the word "graph"."""
-    return _fenced_blocks(text)
+    return fenced_diagrams(text)
 
 
 def _starts_a_flowchart(text: str) -> bool:
@@ -40,7 +34,9 @@ def _starts_a_flowchart(text: str) -> bool:
     return False
 
 
-def _fenced_blocks(text: str) -> list[MermaidBlock]:
+def fenced_diagrams(text: str) -> list[MermaidBlock]:
+    """The ```mermaid blocks of a text: for an answer's step, whose prose may start with the
+    word "graph", only these are diagrams."""
     blocks: list[MermaidBlock] = []
     lines = text.split("\n")
     number = 0

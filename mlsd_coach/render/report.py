@@ -15,6 +15,7 @@ from mlsd_coach.blueprint.dot import render_svg
 from mlsd_coach.control_chars import strip_control
 from mlsd_coach.diagram.dot import drawing_dot
 from mlsd_coach.diagram.findings import DiagramCheck
+from mlsd_coach.errors import MlsdError
 from mlsd_coach.render.blueprint_doc import READABLE_SCALE, inline_svg, svg_width_px
 from mlsd_coach.render.env import environment, parse_time
 from mlsd_coach.scoring.scorecard import Scorecard
@@ -56,13 +57,17 @@ class Figure:
 def _figures(scorecard: Scorecard, reference_dot: str) -> list[Figure]:
     if not scorecard.diagrams:
         return []
+    undrawn = [Figure(check, None, None, None, None) for check in scorecard.diagrams]
     if shutil.which("dot") is None:
-        return [Figure(check, None, None, None, None) for check in scorecard.diagrams]
-    reference = inline_svg(render_svg(reference_dot))
+        return undrawn
+    try:
+        reference = inline_svg(render_svg(reference_dot))
+        drawn = [inline_svg(render_svg(drawing_dot(check))) for check in scorecard.diagrams]
+    except MlsdError:  # Graphviz failed on this machine: the report lists the findings instead
+        return undrawn
     return [
         Figure(check, yours, svg_width_px(yours), reference, svg_width_px(reference))
-        for check in scorecard.diagrams
-        for yours in [inline_svg(render_svg(drawing_dot(check)))]
+        for check, yours in zip(scorecard.diagrams, drawn, strict=True)
     ]
 
 
